@@ -1,0 +1,27 @@
+namespace Paas.Core.Metadata;
+
+/// <summary>An immutable snapshot of one tenant's metadata at a version. Every change makes a new snapshot.</summary>
+public sealed class TenantMetadata(long version, IReadOnlyList<ObjectDefinition> objects)
+{
+    private readonly Dictionary<string, ObjectDefinition> _byName = objects.ToDictionary(o => o.ApiName, StringComparer.Ordinal);
+
+    public long Version { get; } = version;
+
+    /// <summary>All objects, deleted ones included.</summary>
+    public IReadOnlyList<ObjectDefinition> AllObjects { get; } = objects;
+
+    public IEnumerable<ObjectDefinition> LiveObjects => AllObjects.Where(o => !o.IsDeleted);
+
+    public ObjectDefinition? FindObject(string apiName) =>
+        _byName.TryGetValue(apiName, out var found) && !found.IsDeleted ? found : null;
+
+    public ObjectDefinition? FindObjectIncludingDeleted(string apiName) =>
+        _byName.GetValueOrDefault(apiName);
+
+    /// <summary>Live relation fields of live objects that point at <paramref name="target"/>.</summary>
+    public IEnumerable<(ObjectDefinition Object, FieldDefinition Field)> ReferencesTo(string target) =>
+        from o in LiveObjects
+        from f in o.LiveFields
+        where f.Type.IsRelation() && f.Target == target
+        select (o, f);
+}

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Paas.Core.Configuration;
+using Paas.Data.Metadata;
+using Paas.Data.Platform;
+using Paas.Data.Storage;
+
+namespace Paas.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>The platform catalog (EF Core), tenant storage, metadata and the record pipeline for the configured provider.</summary>
+    public static IServiceCollection AddPaasData(this IServiceCollection services, PaasDatabaseOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = new SqliteConnector(options);
+                services.AddSingleton<IDatabaseConnector>(sqlite);
+                services.AddDbContextFactory<PlatformDbContext>(o => Configure(o.UseSqlite(sqlite.PlatformConnectionString)));
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
+                services.AddSingleton<IDatabaseConnector>(sp => new PostgresConnector(sp.GetRequiredService<NpgsqlDataSource>()));
+                services.AddDbContextFactory<PlatformDbContext>((sp, o) => Configure(o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())));
+                break;
+            default:
+                throw new InvalidOperationException($"Paas:Database:Provider '{options.Provider}' is not supported yet; use Sqlite or Postgres.");
+        }
+
+        services.AddSingleton<MetadataCache>();
+        services.AddSingleton<MetadataService>();
+        services.AddSingleton<TenantCatalog>();
+        services.AddSingleton<PlatformMigrator>();
+        return services;
+    }
+
+    // The migrations are written by hand without a model snapshot, so EF's "pending model changes" check does not apply.
+    private static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder) =>
+        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+}

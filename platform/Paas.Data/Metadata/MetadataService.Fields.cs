@@ -1,0 +1,250 @@
+using Paas.Core.Errors;
+using Paas.Core.Metadata;
+using Paas.Core.Records;
+using Paas.Core.Tenancy;
+using Paas.Data.Sql;
+
+namespace Paas.Data.Metadata;
+
+public sealed partial class MetadataService
+{
+    public Task<FieldDefinition> CreateFieldAsync(TenantInfo tenant, FieldInput input, CancellationToken ct) =>
+        ChangeAsync(tenant, async change =>
+        {
+            var owner = RequireObject(change.Before, input.Object);
+            var field = FieldDefinitionBuilder.Build(change.Before, owner, input, null);
+            var session = change.Session;
+            await SchemaDdl.AddColumnAsync(session, owner, field, ct);
+            await SchemaDdl.CreateFieldIndexAsync(session, owner, field, ct);
+            if (field.Type == FieldType.AutoNumber)
+            {
+                await AutoNumbers.CreateSequenceAsync(session, owner, field, ct);
+                await ExistingData.NumberAsync(session, owner, field, ct);
+            }
+            else if (field.Required && await ExistingData.CountAsync(session, owner, null, ct) > 0)
+            {
+                if (field.DefaultValue is null)
+                {
+                    throw PaasException.Validation("defaultValue", "The object already has records: a new required field needs a default value to give them.");
+                }
+
+                FieldValueCoercer.TryCoerce(field, field.DefaultValue, out var value, out _);
+                await ExistingData.FillAsync(session, owner, field, value!, ct);
+            }
+
+            change.Save(owner.WithField(field));
+            return field;
+        }, ct);
+
+    public Task<FieldDefinition> UpdateFieldAsync(TenantInfo tenant, string objectName, string apiName, FieldInput input, CancellationToken ct) =>
+        ChangeAsync(tenant, async change =>
+        {
+            var owner = RequireObject(change.Before, objectName);
+            var existing = owner.FindField(apiName) ?? throw PaasException.Validation("apiName", $"'{objectName}' has no field '{apiName}'.");
+            if (input.ApiName is not null && input.ApiName != apiName)
+            {
+                throw PaasException.Validation("apiName", "A field's API name cannot change.");
+            }
+
+            if (existing.IsSystem && input with { Label = null, HelpText = null, Object = null, ApiName = null } != new FieldInput())
+            {
+                throw PaasException.Validation("apiName", $"'{apiName}' is a system field: only its label and help text can change.");
+            }
+
+            var updated = FieldDefinitionBuilder.Build(change.Before, owner, input, existing);
+            ValidateTypeChange(existing, updated);
+            var session = change.Session;
+            var d = session.Dialect;
+            var rewrite = updated.Type != existing.Type || d.ColumnType(updated) != d.ColumnType(existing)
+                || (updated.Type.IsDecimal() && updated.EffectiveScale != existing.EffectiveScale);
+            var narrows = updated.EffectiveMaxLength < existing.EffectiveMaxLength || updated.EffectivePrecision < existing.EffectivePrecision;
+            var generation = owner.ColumnGeneration;
+            if (rewrite)
+            {
+                generation++;
+                updated = updated with { Column = $"{apiName}_{generation}" };
+                await SchemaDdl.AddColumnAsync(session, owner, updated, ct);
+                await ExistingData.ConvertAsync(session, owner, existing, updated, write: true, ct);
+                await SchemaDdl.DropColumnAsync(session, owner, existing, ct);
+                await SchemaDdl.CreateFieldIndexAsync(session, owner, updated, ct);
+            }
+            else
+            {
+                if (narrows)
+                {
+                    await ExistingData.ConvertAsync(session, owner, existing, updated, write: false, ct);
+                }
+
+                if (updated.Unique != existing.Unique || updated.Indexed != existing.Indexed)
+                {
+                    await SchemaDdl.DropFieldIndexesAsync(session, owner, existing, ct);
+                    await CreateIndexOrExplainAsync(session, owner, updated, ct);
+                }
+            }
+
+            if (updated.Required && !existing.Required && await ExistingData.CountNullsAsync(session, owner, updated, ct) is var empty and > 0)
+            {
+                throw PaasException.Validation("required", $"{empty} existing record(s) have no value for '{apiName}'; fill them before making it required.");
+            }
+
+            change.Save(owner.WithField(updated) with { ColumnGeneration = generation });
+            return updated;
+        }, ct);
+
+    public Task<bool> DeleteFieldAsync(TenantInfo tenant, string objectName, string apiName, CancellationToken ct) =>
+        ChangeAsync(tenant, change =>
+        {
+            var owner = RequireObject(change.Before, objectName);
+            var existing = owner.FindField(apiName) ?? throw PaasException.Validation("apiName", $"'{objectName}' has no field '{apiName}'.");
+            if (existing.IsSystem)
+            {
+                throw PaasException.Validation("apiName", $"'{apiName}' is a system field and cannot be deleted.");
+            }
+
+            change.Save(owner.WithField(existing with { DeletedAt = time.GetUtcNow() }));
+            return Task.FromResult(true);
+        }, ct);
+
+    public Task<FieldDefinition> RestoreFieldAsync(TenantInfo tenant, string objectName, string apiName, CancellationToken ct) =>
+        ChangeAsync(tenant, change =>
+        {
+            var owner = RequireObject(change.Before, objectName);
+            var existing = owner.FindFieldIncludingDeleted(apiName);
+            if (existing is not { IsDeleted: true })
+            {
+                throw PaasException.NotFound($"'{objectName}' has no deleted field '{apiName}'.");
+            }
+
+            if (existing.Type.IsRelation() && existing.Target != objectName && change.Before.FindObject(existing.Target!) is null)
+            {
+                throw PaasException.Validation("target", $"The target '{existing.Target}' is deleted; restore it first.");
+            }
+
+            var restored = existing with { DeletedAt = null };
+            change.Save(owner.WithField(restored));
+            return Task.FromResult(restored);
+        }, ct);
+
+    public Task<bool> PurgeFieldAsync(TenantInfo tenant, string objectName, string apiName, CancellationToken ct) =>
+        ChangeAsync(tenant, async change =>
+        {
+            var owner = RequireObject(change.Before, objectName);
+            var existing = owner.FindFieldIncludingDeleted(apiName);
+            if (existing is not { IsDeleted: true })
+            {
+                throw PaasException.Validation("apiName", $"Only a deleted field can be purged; '{apiName}' is not deleted.");
+            }
+
+            var session = change.Session;
+            foreach (var index in owner.Indexes.Where(i => i.Fields.Any(c => c.Field == apiName)))
+            {
+                await SchemaDdl.DropIndexAsync(session, index.Name, ct);
+            }
+
+            await SchemaDdl.DropColumnAsync(session, owner, existing, ct);
+            if (existing.Type == FieldType.AutoNumber)
+            {
+                await AutoNumbers.DropSequenceAsync(session, owner, existing, ct);
+            }
+
+            change.Save(owner.WithoutField(apiName) with { Indexes = owner.Indexes.Where(i => i.Fields.All(c => c.Field != apiName)).ToList() });
+            return true;
+        }, ct);
+
+    public Task<IndexDefinition> CreateIndexAsync(TenantInfo tenant, IndexInput input, CancellationToken ct) =>
+        ChangeAsync(tenant, async change =>
+        {
+            var owner = RequireObject(change.Before, input.Object);
+            var errors = new FieldErrorList();
+            var columns = input.Fields ?? [];
+            if (columns.Count is 0 or > 5)
+            {
+                errors.Add("fields", "An index has between 1 and 5 fields.");
+            }
+
+            var physical = new List<IndexColumn>();
+            foreach (var (column, i) in columns.Select((c, i) => (c, i)))
+            {
+                var field = owner.FindField(column.Field);
+                if (field is null)
+                {
+                    errors.Add($"fields[{i}].field", $"'{owner.ApiName}' has no field '{column.Field}'.");
+                }
+                else if (!field.Type.IsIndexable())
+                {
+                    errors.Add($"fields[{i}].field", $"{field.Type.ToContractName()} fields cannot be indexed.");
+                }
+                else
+                {
+                    physical.Add(column with { Field = field.Column });
+                }
+            }
+
+            if (columns.Select(c => c.Field).Distinct(StringComparer.Ordinal).Count() != columns.Count)
+            {
+                errors.Add("fields", "A field may appear only once in an index.");
+            }
+
+            errors.ThrowIfAny();
+            var name = SqlNames.Index("cx", owner.Table, columns.Select(c => c.Field + (c.Descending ? "_desc" : "")));
+            if (owner.Indexes.Any(i => i.Name == name))
+            {
+                throw PaasException.Validation("fields", "An index on these fields already exists.");
+            }
+
+            var index = new IndexDefinition { Name = name, Fields = columns.ToList(), Unique = input.Unique };
+            try
+            {
+                await SchemaDdl.CreateIndexAsync(change.Session, owner, name, physical, input.Unique, ct);
+            }
+            catch (Exception ex) when (change.Session.Dialect.IsUniqueViolation(ex, out _))
+            {
+                throw PaasException.Validation("unique", "Existing records have duplicate values for these fields.");
+            }
+
+            change.Save(owner with { Indexes = [.. owner.Indexes, index] });
+            return index;
+        }, ct);
+
+    public Task<bool> DeleteIndexAsync(TenantInfo tenant, string objectName, string name, CancellationToken ct) =>
+        ChangeAsync(tenant, async change =>
+        {
+            var owner = RequireObject(change.Before, objectName);
+            var index = owner.Indexes.FirstOrDefault(i => i.Name == name) ?? throw PaasException.NotFound($"'{objectName}' has no index '{name}'.");
+            await SchemaDdl.DropIndexAsync(change.Session, index.Name, ct);
+            change.Save(owner with { Indexes = owner.Indexes.Where(i => i.Name != name).ToList() });
+            return true;
+        }, ct);
+
+    private static void ValidateTypeChange(FieldDefinition existing, FieldDefinition updated)
+    {
+        if (existing.Type == updated.Type)
+        {
+            return;
+        }
+
+        if (existing.Type.IsRelation() || updated.Type.IsRelation())
+        {
+            if (!(existing.Type.IsRelation() && updated.Type.IsRelation()))
+            {
+                throw PaasException.Validation("type", "A relation can only change between LOOKUP and MASTER_DETAIL.");
+            }
+        }
+        else if (updated.Type == FieldType.AutoNumber)
+        {
+            throw PaasException.Validation("type", "A field cannot become an AUTO_NUMBER; create a new field instead.");
+        }
+    }
+
+    private static async Task CreateIndexOrExplainAsync(Storage.TenantSession session, ObjectDefinition owner, FieldDefinition field, CancellationToken ct)
+    {
+        try
+        {
+            await SchemaDdl.CreateFieldIndexAsync(session, owner, field, ct);
+        }
+        catch (Exception ex) when (session.Dialect.IsUniqueViolation(ex, out _))
+        {
+            throw PaasException.Validation("unique", $"Existing records have duplicate values for '{field.ApiName}'.");
+        }
+    }
+}

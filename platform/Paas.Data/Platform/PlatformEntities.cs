@@ -1,0 +1,34 @@
+namespace Paas.Data.Platform;
+
+/// <summary>A row of the platform catalog's tenant table.</summary>
+public sealed class TenantRecord
+{
+    public Guid Id { get; set; }
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    public required string Status { get; set; }
+    public required string StorageName { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>An API key. Only the SHA-256 of the key is stored; the key itself is shown once, when it is made.</summary>
+public sealed class ApiKeyRecord
+{
+    public Guid Id { get; set; }
+
+    /// <summary>Null for operator keys, which act on the platform rather than on a tenant.</summary>
+    public Guid? TenantId { get; set; }
+    public required string Name { get; set; }
+    public required string Scope { get; set; }
+    public required string KeyHash { get; set; }
+    public required string Prefix { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+public static class ApiKeyScopes
+{
+    public const string Operator = "operator";
+    public const string TenantAdmin = "tenant-admin";
+}

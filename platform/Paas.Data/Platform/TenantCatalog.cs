@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Paas.Core.Errors;
+using Paas.Core.Metadata;
+using Paas.Core.Tenancy;
+using Paas.Data.Metadata;
+using Paas.Data.Storage;
+
+namespace Paas.Data.Platform;
+
+/// <summary>The result of checking a credential.</summary>
+public sealed record KeyIdentity(Guid KeyId, string Name, string Scope, TenantInfo? Tenant);
+
+/// <summary>The platform's list of tenants and their keys: creation (with storage), suspension, and key checks.</summary>
+public sealed class TenantCatalog(
+    IDbContextFactory<PlatformDbContext> contexts,
+    IDatabaseConnector connector,
+    MetadataService metadata,
+    MetadataCache metadataCache,
+    TimeProvider time)
+{
+    private static readonly TimeSpan KeyCacheTime = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, (KeyIdentity? Identity, DateTimeOffset Until)> _keyCache = new();
+
+    public async Task<IReadOnlyList<TenantInfo>> ListAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Tenants.AsNoTracking().ToListAsync(ct);
+        return rows.OrderBy(t => t.Slug, StringComparer.Ordinal).Select(ToInfo).ToList();
+    }
+
+    public async Task<TenantInfo?> FindAsync(string slug, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
+        return row is null ? null : ToInfo(row);
+    }
+
+    /// <summary>Creates the tenant's storage and metadata tables, then its catalog row and admin key.</summary>
+    /// <param name="adminKey">A key to register for the tenant's admin; a new one is generated when null.</param>
+    public async Task<(TenantInfo Tenant, string AdminKey)> CreateAsync(string? slug, string? name, IReadOnlyList<string>? modules, string? adminKey, CancellationToken ct)
+    {
+        var errors = new FieldErrorList();
+        if (!ApiNames.IsValidSlug(slug))
+        {
+            errors.Add("slug", "A slug is 2 to 40 characters: small letters, digits and single hyphens, starting with a letter.");
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            errors.Add("name", "A tenant name is required and at most 100 characters.");
+        }
+
+        foreach (var module in modules ?? [])
+        {
+            errors.Add("modules", $"There is no module '{module}' to install.");
+        }
+
+        errors.ThrowIfAny();
+        if (await FindAsync(slug!, ct) is not null)
+        {
+            throw PaasException.Conflict($"A tenant '{slug}' already exists.", [new FieldError("slug", "This slug is taken.")]);
+        }
+
+        var tenant = new TenantInfo(Guid.CreateVersion7(), slug!, name!, TenantStatus.Active, TenantStorageNames.For(slug!));
+        await metadata.ProvisionAsync(tenant, ct);
+        var key = adminKey ?? ApiKeys.Generate();
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            db.Tenants.Add(new TenantRecord
+            {
+                Id = tenant.Id, Slug = tenant.Slug, Name = tenant.Name, Status = tenant.Status, StorageName = tenant.StorageName, CreatedAt = time.GetUtcNow(),
+            });
+            db.ApiKeys.Add(NewKey(key, tenant.Id, "Tenant admin", ApiKeyScopes.TenantAdmin));
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            await connector.DropTenantStorageAsync(tenant.StorageName, CancellationToken.None);
+            throw PaasException.Conflict($"A tenant '{slug}' already exists, or the key is already in use.");
+        }
+
+        return (tenant, key);
+    }
+
+    public async Task<TenantInfo> SetStatusAsync(string slug, string status, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.Tenants.FirstOrDefaultAsync(t => t.Slug == slug, ct) ?? throw PaasException.NotFound($"There is no tenant '{slug}'.");
+        row.Status = status;
+        await db.SaveChangesAsync(ct);
+        _keyCache.Clear();
+        metadataCache.Forget(row.Id);
+        return ToInfo(row);
+    }
+
+    /// <summary>Registers a key chosen by configuration (the bootstrap keys), replacing an earlier key of the same role.</summary>
+    public async Task EnsureKeyAsync(string key, Guid? tenantId, string name, string scope, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var hash = ApiKeys.Hash(key);
+        if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash && k.RevokedAt == null, ct))
+        {
+            return;
+        }
+
+        var previous = await db.ApiKeys.Where(k => k.TenantId == tenantId && k.Name == name && k.RevokedAt == null).ToListAsync(ct);
+        foreach (var old in previous)
+        {
+            old.RevokedAt = time.GetUtcNow();
+        }
+
+        db.ApiKeys.Add(NewKey(key, tenantId, name, scope));
+        await db.SaveChangesAsync(ct);
+        _keyCache.Clear();
+    }
+
+    public async Task<string> CreateKeyAsync(Guid? tenantId, string name, string scope, CancellationToken ct)
+    {
+        var key = ApiKeys.Generate();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.ApiKeys.Add(NewKey(key, tenantId, name, scope));
+        await db.SaveChangesAsync(ct);
+        return key;
+    }
+
+    /// <summary>Finds who a key belongs to. Unknown, revoked and expired keys give null. Results are cached briefly.</summary>
+    public async Task<KeyIdentity?> AuthenticateAsync(string key, CancellationToken ct)
+    {
+        if (key.Length is < 8 or > 200)
+        {
+            return null;
+        }
+
+        var hash = ApiKeys.Hash(key);
+        var now = time.GetUtcNow();
+        if (_keyCache.TryGetValue(hash, out var cached) && cached.Until > now)
+        {
+            return cached.Identity;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash, ct);
+        KeyIdentity? identity = null;
+        if (row is not null && row.RevokedAt is null && (row.ExpiresAt is null || row.ExpiresAt > now))
+        {
+            TenantInfo? tenant = null;
+            if (row.TenantId is { } tenantId)
+            {
+                var tenantRow = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct);
+                tenant = tenantRow is null ? null : ToInfo(tenantRow);
+            }
+
+            identity = row.TenantId is not null && tenant is null ? null : new KeyIdentity(row.Id, row.Name, row.Scope, tenant);
+        }
+
+        if (_keyCache.Count > 10_000)
+        {
+            _keyCache.Clear();
+        }
+
+        _keyCache[hash] = (identity, now + KeyCacheTime);
+        return identity;
+    }
+
+    private ApiKeyRecord NewKey(string key, Guid? tenantId, string name, string scope) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        TenantId = tenantId,
+        Name = name,
+        Scope = scope,
+        KeyHash = ApiKeys.Hash(key),
+        Prefix = ApiKeys.Prefix(key),
+        CreatedAt = time.GetUtcNow(),
+    };
+
+    private static TenantInfo ToInfo(TenantRecord row) => new(row.Id, row.Slug, row.Name, row.Status, row.StorageName);
+}

@@ -1,0 +1,50 @@
+using Paas.Data.Sql;
+
+namespace Paas.Data.Query;
+
+/// <summary>
+/// ORDER BY and the "rows after this cursor" predicate. NULL sorts as the largest value in both engines
+/// (ASC NULLS LAST, DESC NULLS FIRST, PostgreSQL's default), so the predicate and the order always agree.
+/// </summary>
+public static class Keyset
+{
+    public static string OrderBy(ISqlDialect d, string alias, IReadOnlyList<SortKey> order) =>
+        string.Join(", ", order.Select(k => $"{alias}.{d.Quote(k.Field.Column)} {(k.Descending ? "DESC NULLS FIRST" : "ASC NULLS LAST")}"));
+
+    public static string After(SqlStatement statement, string alias, IReadOnlyList<SortKey> order, IReadOnlyList<object?> values)
+    {
+        var d = statement.Dialect;
+        var alternatives = new List<string>();
+        for (var i = 0; i < order.Count; i++)
+        {
+            var terms = new List<string>();
+            for (var j = 0; j < i; j++)
+            {
+                terms.Add(Equal(statement, $"{alias}.{d.Quote(order[j].Field.Column)}", order[j], values[j]));
+            }
+
+            terms.Add(Beyond(statement, $"{alias}.{d.Quote(order[i].Field.Column)}", order[i], values[i]));
+            if (!terms.Contains("1=0"))
+            {
+                alternatives.Add("(" + string.Join(" AND ", terms) + ")");
+            }
+        }
+
+        return alternatives.Count == 0 ? "1=0" : "(" + string.Join(" OR ", alternatives) + ")";
+    }
+
+    private static string Equal(SqlStatement statement, string column, SortKey key, object? value) =>
+        value is null ? $"{column} IS NULL" : $"{column} = {statement.Parameter(key.Field, value)}";
+
+    private static string Beyond(SqlStatement statement, string column, SortKey key, object? value)
+    {
+        if (key.Descending)
+        {
+            // DESC NULLS FIRST: after a null come the non-nulls; after a value come the smaller values.
+            return value is null ? $"{column} IS NOT NULL" : $"{column} < {statement.Parameter(key.Field, value)}";
+        }
+
+        // ASC NULLS LAST: after a value come the larger values and the nulls; nothing comes after a null.
+        return value is null ? "1=0" : $"({column} > {statement.Parameter(key.Field, value)} OR {column} IS NULL)";
+    }
+}

@@ -1,0 +1,132 @@
+using Paas.Core.Errors;
+using Paas.Core.Metadata;
+using Paas.Data.Storage;
+
+namespace Paas.Data.Query;
+
+/// <summary>Runs list and get requests: one statement for the page (with its relations joined) and one for totalCount if asked.</summary>
+public static class RecordQueryExecutor
+{
+    private const string Root = "t0";
+
+    public static async Task<Dictionary<string, object?>?> GetAsync(TenantSession session, RecordSelection selection, Guid id, CancellationToken ct)
+    {
+        var definition = selection.Object;
+        var d = session.Dialect;
+        var select = new SelectBuilder(session, WithId(selection), Root);
+        var statement = session.Statement();
+        var parameter = statement.Parameter(definition.IdField, id);
+        statement.Append($"SELECT {select.Columns} FROM {session.Table(definition)} {Root} {select.Joins} WHERE {Root}.{d.Quote(definition.IdField.Column)} = {parameter}");
+        await using var command = session.Command(statement);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? select.Read(reader) : null;
+    }
+
+    public static async Task<RecordPage> ListAsync(TenantSession session, ListRequest request, CancellationToken ct)
+    {
+        var definition = request.Selection.Object;
+        var order = request.OrderBy.Where(k => k.Field.ApiName != SystemFields.Id).Append(
+            new SortKey(definition.IdField, request.OrderBy.FirstOrDefault(k => k.Field.ApiName == SystemFields.Id)?.Descending ?? false)).ToList();
+        var (size, backwards) = PageSize(request);
+        var cursor = backwards ? request.Before : request.After;
+        var cursorValues = cursor is null ? null : CursorCodec.Decode(backwards ? "before" : "after", cursor, order);
+
+        long? total = request.IncludeTotalCount ? await CountAsync(session, definition, request.Filter, ct) : null;
+        if (!request.IncludeRows)
+        {
+            return new RecordPage([], false, false, total);
+        }
+
+        var selection = request.Selection with { Fields = [.. request.Selection.Fields, .. order.Select(k => k.Field)] };
+        var select = new SelectBuilder(session, selection, Root);
+        var statement = session.Statement();
+        var where = new List<string>();
+        if (request.Filter is { Count: > 0 })
+        {
+            where.Add(new FilterCompiler(statement, session.Metadata, session.Table).Compile(definition, Root, request.Filter));
+        }
+
+        var scanOrder = backwards ? order.Select(k => k with { Descending = !k.Descending }).ToList() : order;
+        if (cursorValues is not null)
+        {
+            where.Add(Keyset.After(statement, Root, scanOrder, cursorValues));
+        }
+
+        statement.Append($"SELECT {select.Columns} FROM {session.Table(definition)} {Root} {select.Joins}");
+        if (where.Count > 0)
+        {
+            statement.Append(" WHERE " + string.Join(" AND ", where));
+        }
+
+        statement.Append(" ORDER BY " + Keyset.OrderBy(session.Dialect, Root, scanOrder));
+        statement.Append(" LIMIT " + (size + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var rows = new List<RecordRow>(size + 1);
+        await using (var command = session.Command(statement))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var values = select.Read(reader);
+                rows.Add(new RecordRow(values, CursorCodec.Encode(order, order.Select(k => values[k.Field.ApiName]).ToList())));
+            }
+        }
+
+        var more = rows.Count > size;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        if (backwards)
+        {
+            rows.Reverse();
+            return new RecordPage(rows, HasNextPage: request.Before is not null, HasPreviousPage: more, total);
+        }
+
+        return new RecordPage(rows, HasNextPage: more, HasPreviousPage: request.After is not null, total);
+    }
+
+    public static async Task<long> CountAsync(TenantSession session, ObjectDefinition definition, IReadOnlyDictionary<string, object?>? filter, CancellationToken ct)
+    {
+        var statement = session.Statement();
+        var where = filter is { Count: > 0 } ? new FilterCompiler(statement, session.Metadata, session.Table).Compile(definition, Root, filter) : null;
+        statement.Append($"SELECT COUNT(*) FROM {session.Table(definition)} {Root}");
+        if (where is not null)
+        {
+            statement.Append(" WHERE " + where);
+        }
+
+        return Convert.ToInt64(await session.ScalarAsync(statement, ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static RecordSelection WithId(RecordSelection selection) =>
+        selection.Fields.Any(f => f.ApiName == SystemFields.Id) ? selection : selection with { Fields = [selection.Object.IdField, .. selection.Fields] };
+
+    private static (int Size, bool Backwards) PageSize(ListRequest request)
+    {
+        if (request.First is not null && request.Last is not null)
+        {
+            throw PaasException.Validation("first", "Give either first or last, not both.");
+        }
+
+        if (request.Last is null && request.Before is not null && request.First is not null)
+        {
+            throw PaasException.Validation("before", "before goes with last.");
+        }
+
+        var backwards = request.Last is not null || (request.Before is not null && request.First is null);
+        var size = request.Last ?? request.First ?? QueryLimits.DefaultPageSize;
+        if (size < 0)
+        {
+            throw PaasException.Validation(backwards ? "last" : "first", "The page size may not be negative.");
+        }
+
+        if (size > QueryLimits.MaxPageSize)
+        {
+            throw PaasException.LimitExceeded("maxPageSize", $"A page may hold at most {QueryLimits.MaxPageSize} records (asked for {size}).");
+        }
+
+        return (size, backwards);
+    }
+}

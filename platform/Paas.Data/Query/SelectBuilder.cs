@@ -1,0 +1,88 @@
+using System.Data.Common;
+using Paas.Core.Metadata;
+using Paas.Data.Sql;
+using Paas.Data.Storage;
+
+namespace Paas.Data.Query;
+
+/// <summary>
+/// Turns a <see cref="RecordSelection"/> into a column list with LEFT JOINs for selected relations, and reads the
+/// resulting rows back into nested dictionaries.
+/// </summary>
+public sealed class SelectBuilder
+{
+    private readonly TenantSession _session;
+    private readonly List<string> _columns = [];
+    private readonly List<string> _joins = [];
+    private readonly Reader _reader;
+    private int _aliases;
+
+    public SelectBuilder(TenantSession session, RecordSelection selection, string rootAlias)
+    {
+        _session = session;
+        _reader = Build(selection, rootAlias);
+    }
+
+    public string Columns => string.Join(", ", _columns);
+
+    public string Joins => string.Join(" ", _joins);
+
+    public Dictionary<string, object?> Read(DbDataReader reader) => _reader.Read(reader, _session.Dialect)!;
+
+    private Reader Build(RecordSelection selection, string alias)
+    {
+        var d = _session.Dialect;
+        var scalars = new List<(FieldDefinition Field, int Ordinal)>();
+        foreach (var field in selection.Fields.Where(f => !f.Type.IsRelation()).DistinctBy(f => f.ApiName))
+        {
+            scalars.Add((field, _columns.Count));
+            _columns.Add($"{alias}.{d.Quote(field.Column)}");
+        }
+
+        var relations = new List<(FieldDefinition Field, int Ordinal, Reader? Target)>();
+        foreach (var relation in selection.Relations)
+        {
+            var ordinal = _columns.Count;
+            _columns.Add($"{alias}.{d.Quote(relation.Field.Column)}");
+            Reader? target = null;
+            if (relation.Target.NeedsMoreThanId)
+            {
+                var joined = "j" + (++_aliases).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var targetDefinition = relation.Target.Object;
+                _joins.Add($"LEFT JOIN {_session.Table(targetDefinition)} {joined} ON {joined}.{d.Quote(targetDefinition.IdField.Column)} = {alias}.{d.Quote(relation.Field.Column)}");
+                target = Build(relation.Target, joined);
+            }
+
+            relations.Add((relation.Field, ordinal, target));
+        }
+
+        return new Reader(selection.Object, scalars, relations);
+    }
+
+    private sealed record Reader(
+        ObjectDefinition Object,
+        List<(FieldDefinition Field, int Ordinal)> Scalars,
+        List<(FieldDefinition Field, int Ordinal, Reader? Target)> Relations)
+    {
+        public Dictionary<string, object?>? Read(DbDataReader reader, ISqlDialect dialect)
+        {
+            var values = new Dictionary<string, object?>(Scalars.Count + Relations.Count, StringComparer.Ordinal);
+            foreach (var (field, ordinal) in Scalars)
+            {
+                values[field.ApiName] = dialect.FromDb(field, reader.GetValue(ordinal));
+            }
+
+            foreach (var (field, ordinal, target) in Relations)
+            {
+                var id = dialect.FromDb(field, reader.GetValue(ordinal));
+                values[field.ApiName] = id is null
+                    ? null
+                    : target?.Read(reader, dialect) is { } related && related.GetValueOrDefault(SystemFields.Id) is not null
+                        ? related
+                        : new Dictionary<string, object?> { [SystemFields.Id] = id };
+            }
+
+            return values;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Data.Common;
+using Paas.Core.Metadata;
+using Paas.Core.Tenancy;
+using Paas.Data.Sql;
+
+namespace Paas.Data.Storage;
+
+/// <summary>An open connection (and optional transaction) to one tenant's storage, with its metadata snapshot.</summary>
+public sealed class TenantSession(TenantInfo tenant, DbConnection connection, ISqlDialect dialect, TenantMetadata metadata) : IAsyncDisposable
+{
+    public TenantInfo Tenant => tenant;
+    public DbConnection Connection => connection;
+    public DbTransaction? Transaction { get; private set; }
+    public ISqlDialect Dialect => dialect;
+    public TenantMetadata Metadata { get; set; } = metadata;
+
+    /// <summary>Statements run through this session, for tests and diagnostics that count round trips.</summary>
+    public int StatementCount { get; private set; }
+
+    public string Table(ObjectDefinition definition) => dialect.Table(tenant.StorageName, definition.Table);
+
+    public string Table(string table) => dialect.Table(tenant.StorageName, table);
+
+    public async Task BeginAsync(CancellationToken ct) => Transaction = await connection.BeginTransactionAsync(ct);
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        if (Transaction is not null)
+        {
+            await Transaction.CommitAsync(ct);
+            await Transaction.DisposeAsync();
+            Transaction = null;
+        }
+    }
+
+    public SqlStatement Statement() => new(dialect);
+
+    public DbCommand Command(SqlStatement statement)
+    {
+        StatementCount++;
+        return statement.CreateCommand(connection, Transaction);
+    }
+
+    public async Task<int> ExecuteAsync(SqlStatement statement, CancellationToken ct)
+    {
+        await using var command = Command(statement);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<object?> ScalarAsync(SqlStatement statement, CancellationToken ct)
+    {
+        await using var command = Command(statement);
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is DBNull ? null : value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Transaction is not null)
+        {
+            await Transaction.DisposeAsync();
+        }
+
+        await connection.DisposeAsync();
+    }
+}
