@@ -37,7 +37,7 @@ public static partial class ApiNames
     {
         "and", "or", "not", "cursor", "node", "nodes", "edges", "totalCount", "pageInfo", "history", "key",
         "count", "sum", "avg", "min", "max", "groupBy", "having", "owner", "deleted", "isDeleted", "deletedAt",
-        "typename", "approvals", "stageHistory",
+        "typename", "approvals", "stageHistory", "true", "false", "null",
     };
 
     public static string? ValidateObjectName(string? name)

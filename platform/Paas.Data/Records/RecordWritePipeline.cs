@@ -39,7 +39,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
             row[SystemFields.UpdatedAt] = row[SystemFields.CreatedAt];
             row[SystemFields.CreatedBy] = caller.PrincipalId;
             row[SystemFields.UpdatedBy] = caller.PrincipalId;
-            row[SystemFields.OwnerId] ??= caller.PrincipalId;
+            row[SystemFields.OwnerId] = row.GetValueOrDefault(SystemFields.OwnerId) ?? caller.PrincipalId;
             row[SystemFields.Version] = 1L;
         }
 

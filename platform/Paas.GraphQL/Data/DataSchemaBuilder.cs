@@ -1,0 +1,216 @@
+using GraphQL;
+using GraphQL.Types;
+using Paas.Core.Metadata;
+using Paas.GraphQL.Execution;
+using Paas.GraphQL.Types;
+using FieldType = Paas.Core.Metadata.FieldType;
+
+namespace Paas.GraphQL.Data;
+
+/// <summary>Builds a tenant's data API from its metadata snapshot. The result is immutable and cached by metadata version.</summary>
+public sealed class DataSchemaBuilder
+{
+    private readonly TenantMetadata _metadata;
+    private readonly SharedTypes _shared = new();
+    private readonly Dictionary<string, ObjectGraphType> _objects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InputObjectGraphType> _filters = new(StringComparer.Ordinal);
+
+    private DataSchemaBuilder(TenantMetadata metadata) => _metadata = metadata;
+
+    public static ISchema Build(TenantMetadata metadata) => new DataSchemaBuilder(metadata).Build();
+
+    private ISchema Build()
+    {
+        var objects = _metadata.LiveObjects.ToList();
+        foreach (var definition in objects)
+        {
+            _objects[definition.ApiName] = new ObjectGraphType { Name = definition.ApiName, Description = definition.Description ?? definition.Label };
+            _filters[definition.ApiName] = new InputObjectGraphType { Name = definition.ApiName + "Filter", Description = $"Conditions on {definition.PluralLabel}; all must hold." };
+        }
+
+        var query = new ObjectGraphType { Name = "Query" };
+        query.AddField(new GraphField
+        {
+            Name = "_metadataVersion",
+            Description = "The version of the tenant metadata this schema was built from.",
+            ResolvedType = new NonNullGraphType(_shared.Long),
+            Resolver = Resolve.Sync(_ => _metadata.Version),
+        });
+        var mutation = new ObjectGraphType { Name = "Mutation" };
+        foreach (var definition in objects)
+        {
+            FillObject(definition);
+            FillFilter(definition);
+            AddQueries(query, definition);
+            AddMutations(mutation, definition);
+        }
+
+        var schema = new Schema { Query = query, Mutation = mutation.Fields.Count > 0 ? mutation : null };
+        schema.Initialize();
+        return schema;
+    }
+
+    private IEnumerable<FieldDefinition> Visible(ObjectDefinition definition) =>
+        definition.LiveFields.Where(f => !f.Type.IsRelation() || _objects.ContainsKey(f.Target!));
+
+    private void FillObject(ObjectDefinition definition)
+    {
+        var type = _objects[definition.ApiName];
+        foreach (var field in Visible(definition))
+        {
+            var name = field.ApiName;
+            IGraphType output = field.Type.IsRelation() ? _objects[field.Target!] : _shared.Output(field);
+            if (name is SystemFields.Id or SystemFields.Version or SystemFields.CreatedAt or SystemFields.UpdatedAt)
+            {
+                output = new NonNullGraphType(output);
+            }
+
+            type.AddField(new GraphField
+            {
+                Name = name,
+                Description = field.HelpText ?? field.Label,
+                ResolvedType = output,
+                Resolver = Resolve.Sync(context => ((IReadOnlyDictionary<string, object?>)context.Source!).GetValueOrDefault(name)),
+            });
+        }
+    }
+
+    private void FillFilter(ObjectDefinition definition)
+    {
+        var filter = _filters[definition.ApiName];
+        foreach (var field in Visible(definition))
+        {
+            filter.AddField(new GraphField
+            {
+                Name = field.ApiName,
+                ResolvedType = field.Type.IsRelation() ? _filters[field.Target!] : _shared.Filter(field),
+            });
+        }
+
+        filter.AddField(new GraphField { Name = "and", ResolvedType = new ListGraphType(new NonNullGraphType(filter)) });
+        filter.AddField(new GraphField { Name = "or", ResolvedType = new ListGraphType(new NonNullGraphType(filter)) });
+        filter.AddField(new GraphField { Name = "not", ResolvedType = filter });
+    }
+
+    private void AddQueries(ObjectGraphType query, ObjectDefinition definition)
+    {
+        var type = _objects[definition.ApiName];
+        var singular = ApiNames.ToCamelCase(definition.ApiName);
+        query.AddField(new GraphField
+        {
+            Name = singular,
+            Description = $"One {definition.Label} by id, or null.",
+            ResolvedType = type,
+            Arguments = new QueryArguments(new QueryArgument(new NonNullGraphType(_shared.Id)) { Name = "id" }),
+            Resolver = Resolve.Async(context => RecordResolvers.GetAsync(context, definition)),
+        });
+
+        var orderBy = new InputObjectGraphType { Name = definition.ApiName + "OrderBy", Description = "One field and its direction per entry." };
+        foreach (var field in Visible(definition).Where(f => f.Type.IsSortable()))
+        {
+            orderBy.AddField(new GraphField { Name = field.ApiName, ResolvedType = _shared.SortDirection });
+        }
+
+        var edge = new ObjectGraphType { Name = definition.ApiName + "Edge" };
+        SharedTypes.AddField(edge, "cursor", new NonNullGraphType(_shared.String), s => ((Paas.Data.Query.RecordRow)s!).Cursor);
+        SharedTypes.AddField(edge, "node", new NonNullGraphType(type), s => ((Paas.Data.Query.RecordRow)s!).Values);
+
+        var connection = new ObjectGraphType { Name = definition.ApiName + "Connection" };
+        SharedTypes.AddField(connection, "totalCount", new NonNullGraphType(_shared.Long), s => ((ConnectionResult)s!).Page.TotalCount, "All records matching the filter.");
+        SharedTypes.AddField(connection, "pageInfo", new NonNullGraphType(_shared.PageInfo), s => s);
+        SharedTypes.AddField(connection, "edges", new NonNullGraphType(new ListGraphType(new NonNullGraphType(edge))), s => ((ConnectionResult)s!).Page.Rows);
+        SharedTypes.AddField(connection, "nodes", new NonNullGraphType(new ListGraphType(new NonNullGraphType(type))), s => ((ConnectionResult)s!).Nodes);
+
+        query.AddField(new GraphField
+        {
+            Name = definition.PluralApiName,
+            Description = $"{definition.PluralLabel}, filtered, ordered and paged by cursor (default {Paas.Data.Query.QueryLimits.DefaultPageSize}, at most {Paas.Data.Query.QueryLimits.MaxPageSize}).",
+            ResolvedType = new NonNullGraphType(connection),
+            Arguments = new QueryArguments(
+                new QueryArgument(_filters[definition.ApiName]) { Name = "filter" },
+                new QueryArgument(new ListGraphType(new NonNullGraphType(orderBy))) { Name = "orderBy" },
+                new QueryArgument(_shared.Int) { Name = "first" },
+                new QueryArgument(_shared.String) { Name = "after" },
+                new QueryArgument(_shared.Int) { Name = "last" },
+                new QueryArgument(_shared.String) { Name = "before" }),
+            Resolver = Resolve.Async(context => RecordResolvers.ListAsync(context, definition)),
+        });
+    }
+
+    private void AddMutations(ObjectGraphType mutation, ObjectDefinition definition)
+    {
+        var type = _objects[definition.ApiName];
+        var name = definition.ApiName;
+        var pascalPlural = char.ToUpperInvariant(definition.PluralApiName[0]) + definition.PluralApiName[1..];
+        var writable = Visible(definition).Where(f => f.IsWritable).ToList();
+        var create = new InputObjectGraphType { Name = name + "CreateInput" };
+        var update = new InputObjectGraphType { Name = name + "UpdateInput" };
+        foreach (var field in writable)
+        {
+            var input = field.Type.IsRelation() ? _shared.Id : _shared.Input(field);
+            create.AddField(new GraphField { Name = field.ApiName, ResolvedType = input, Description = field.Required ? "Required." : null });
+            update.AddField(new GraphField { Name = field.ApiName, ResolvedType = input });
+        }
+
+        var nonNullType = new NonNullGraphType(type);
+        var id = new NonNullGraphType(_shared.Id);
+        mutation.AddField(new GraphField
+        {
+            Name = "delete" + name,
+            Description = "Deletes the record and returns its id. Lookups to it are cleared; master-detail children cascade or block.",
+            ResolvedType = id,
+            Arguments = new QueryArguments(new QueryArgument(id) { Name = "id" }),
+            Resolver = Resolve.Async(context => RecordResolvers.DeleteAsync(context, definition)),
+        });
+        if (create.Fields.Count > 0)
+        {
+            mutation.AddField(new GraphField
+            {
+                Name = "create" + name,
+                ResolvedType = nonNullType,
+                Arguments = new QueryArguments(new QueryArgument(new NonNullGraphType(create)) { Name = "input" }),
+                Resolver = Resolve.Async(context => RecordResolvers.CreateAsync(context, definition)),
+            });
+            mutation.AddField(new GraphField
+            {
+                Name = "create" + pascalPlural,
+                Description = $"Creates up to {Paas.Data.Records.RecordWritePipeline.MaxBatchSize} records; all or nothing.",
+                ResolvedType = new NonNullGraphType(new ListGraphType(nonNullType)),
+                Arguments = new QueryArguments(new QueryArgument(new NonNullGraphType(new ListGraphType(new NonNullGraphType(create)))) { Name = "inputs" }),
+                Resolver = Resolve.Async(context => RecordResolvers.CreateManyAsync(context, definition)),
+            });
+            mutation.AddField(new GraphField
+            {
+                Name = "update" + name,
+                ResolvedType = nonNullType,
+                Arguments = new QueryArguments(
+                    new QueryArgument(id) { Name = "id" },
+                    new QueryArgument(_shared.Long) { Name = "expectedVersion", Description = "If given, the update fails with CONFLICT unless the record is still at this version." },
+                    new QueryArgument(new NonNullGraphType(update)) { Name = "input" }),
+                Resolver = Resolve.Async(context => RecordResolvers.UpdateAsync(context, definition)),
+            });
+            var match = new EnumerationGraphType { Name = name + "MatchField", Description = "The unique fields an upsert can match on." };
+            foreach (var field in writable.Where(f => f.Unique))
+            {
+                match.Add(field.ApiName, field.ApiName);
+            }
+
+            if (match.Values.Count == 0)
+            {
+                return;
+            }
+
+            mutation.AddField(new GraphField
+            {
+                Name = "upsert" + name,
+                Description = "Updates the record whose matchOn field equals the input's value, or creates one.",
+                ResolvedType = nonNullType,
+                Arguments = new QueryArguments(
+                    new QueryArgument(new NonNullGraphType(match)) { Name = "matchOn" },
+                    new QueryArgument(new NonNullGraphType(create)) { Name = "input" }),
+                Resolver = Resolve.Async(context => RecordResolvers.UpsertAsync(context, definition)),
+            });
+        }
+
+    }
+}

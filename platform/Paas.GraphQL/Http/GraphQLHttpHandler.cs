@@ -1,0 +1,233 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.SystemTextJson;
+using GraphQL.Transport;
+using GraphQL.Types;
+using GraphQL.Validation;
+using GraphQL.Validation.Complexity;
+using GraphQL.Validation.Rules.Custom;
+using GraphQLParser.AST;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Paas.Core.Errors;
+using Paas.GraphQL.Execution;
+
+namespace Paas.GraphQL.Http;
+
+/// <summary>
+/// GraphQL over HTTP (the GraphQL-over-HTTP specification): queries by GET or POST, mutations by POST only,
+/// <c>application/graphql-response+json</c> with 4xx for request errors, or <c>application/json</c> with 200.
+/// </summary>
+public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<GraphQLHttpHandler> logger)
+{
+    public const string GraphQLResponse = "application/graphql-response+json";
+    public const string Json = "application/json";
+
+    private static readonly DocumentExecuter Executer = new();
+    private readonly GraphQLSerializer _serializer = new(new PaasErrorInfoProvider());
+
+    public async Task HandleAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId)
+    {
+        var mediaType = NegotiateMediaType(http.Request);
+        if (mediaType is null)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status406NotAcceptable, Json, ErrorCodes.ValidationFailed,
+                $"Accept {GraphQLResponse} or {Json}.");
+            return;
+        }
+
+        var (request, problem, status) = await ReadRequestAsync(http);
+        if (request is null)
+        {
+            await WriteErrorAsync(http, status, mediaType, status == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.LimitExceeded : ErrorCodes.ValidationFailed, problem!);
+            return;
+        }
+
+        if (request.Query is { } text && text.Length > options.MaxDocumentLength)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, mediaType, ErrorCodes.LimitExceeded,
+                $"The query document may be at most {options.MaxDocumentLength} characters.");
+            return;
+        }
+
+        GraphQLDocument? document = null;
+        if (HttpMethods.IsGet(http.Request.Method))
+        {
+            try
+            {
+                document = GraphQLParser.Parser.Parse(request.Query!);
+            }
+            catch (GraphQLParser.Exceptions.GraphQLSyntaxErrorException)
+            {
+                // The executer reports the syntax error in the normal shape.
+            }
+
+            if (document is not null && IsMutation(document, request.OperationName))
+            {
+                http.Response.Headers.Allow = "POST";
+                await WriteErrorAsync(http, StatusCodes.Status405MethodNotAllowed, mediaType, ErrorCodes.ValidationFailed, "Mutations must be sent with POST.");
+                return;
+            }
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(options.RequestTimeout);
+        var result = await Executer.ExecuteAsync(o =>
+        {
+            o.Schema = schema;
+            o.Query = document is null ? request.Query : null;
+            o.Document = document;
+            o.OperationName = request.OperationName;
+            o.Variables = request.Variables;
+            o.Extensions = request.Extensions;
+            o.UserContext = userContext;
+            o.RequestServices = http.RequestServices;
+            o.CancellationToken = timeout.Token;
+            o.ValidationRules = DocumentValidator.CoreRules.Append(new ComplexityValidationRule(new ComplexityOptions { MaxDepth = options.MaxDepth }));
+            o.UnhandledExceptionDelegate = context =>
+            {
+                context.Exception = MapUnhandled(context.OriginalException, correlationId, timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested);
+                return Task.CompletedTask;
+            };
+        });
+
+        if (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 } errors)
+        {
+            result.Errors = new ExecutionErrors();
+            result.Errors.Add(new PaasExecutionError(ErrorCodes.LimitExceeded, $"The request took longer than {options.RequestTimeout.TotalSeconds:0} s and was cancelled."));
+            _ = errors;
+        }
+
+        var requestError = !result.Executed;
+        http.Response.StatusCode = requestError && mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
+        await _serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    public static Task WriteErrorAsync(HttpContext http, int status, string mediaType, string code, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
+        var body = new { errors = new[] { new { message, extensions = new { code } } } };
+        return http.Response.WriteAsync(JsonSerializer.Serialize(body), http.RequestAborted);
+    }
+
+    private ExecutionError MapUnhandled(Exception exception, string correlationId, bool timedOut)
+    {
+        switch (exception)
+        {
+            case PaasException paas:
+                return new PaasExecutionError(paas);
+            case OperationCanceledException when timedOut:
+                return new PaasExecutionError(ErrorCodes.LimitExceeded, $"The request took longer than {options.RequestTimeout.TotalSeconds:0} s and was cancelled.");
+            default:
+                logger.LogError(exception, "Unhandled error while executing a GraphQL request {CorrelationId}", correlationId);
+                return new PaasExecutionError(ErrorCodes.Internal, $"An internal error occurred. Quote reference {correlationId} when reporting it.")
+                {
+                    CorrelationId = correlationId,
+                };
+        }
+    }
+
+    private static string? NegotiateMediaType(HttpRequest request)
+    {
+        var accept = request.Headers.Accept.ToString();
+        if (string.IsNullOrWhiteSpace(accept))
+        {
+            return Json;
+        }
+
+        if (accept.Contains(GraphQLResponse, StringComparison.OrdinalIgnoreCase))
+        {
+            return GraphQLResponse;
+        }
+
+        return accept.Contains(Json, StringComparison.OrdinalIgnoreCase) || accept.Contains("*/*", StringComparison.Ordinal)
+            || accept.Contains("application/*", StringComparison.OrdinalIgnoreCase)
+            ? Json
+            : null;
+    }
+
+    private async Task<(GraphQLRequest? Request, string? Problem, int Status)> ReadRequestAsync(HttpContext http)
+    {
+        var request = http.Request;
+        try
+        {
+            if (HttpMethods.IsGet(request.Method))
+            {
+                var query = request.Query["query"].ToString();
+                if (string.IsNullOrEmpty(query))
+                {
+                    return (null, "A GET request needs a 'query' parameter.", StatusCodes.Status400BadRequest);
+                }
+
+                var variables = request.Query["variables"].ToString();
+                var extensions = request.Query["extensions"].ToString();
+                return (new GraphQLRequest
+                {
+                    Query = query,
+                    OperationName = NullIfEmpty(request.Query["operationName"].ToString()),
+                    Variables = string.IsNullOrEmpty(variables) ? null : _serializer.Deserialize<Inputs>(variables),
+                    Extensions = string.IsNullOrEmpty(extensions) ? null : _serializer.Deserialize<Inputs>(extensions),
+                }, null, 0);
+            }
+
+            if (!HttpMethods.IsPost(request.Method))
+            {
+                http.Response.Headers.Allow = "GET, POST";
+                return (null, "Use GET or POST.", StatusCodes.Status405MethodNotAllowed);
+            }
+
+            if (request.ContentType is null || !request.ContentType.StartsWith(Json, StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, $"POST requests must have Content-Type {Json}.", StatusCodes.Status415UnsupportedMediaType);
+            }
+
+            if (request.ContentLength > options.MaxBodyBytes)
+            {
+                return (null, $"The request body may be at most {options.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+            }
+
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > options.MaxBodyBytes)
+                {
+                    return (null, $"The request body may be at most {options.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            var body = buffer.ToArray();
+            var trimmed = System.Text.Encoding.UTF8.GetString(body).TrimStart();
+            if (trimmed.StartsWith('['))
+            {
+                return (null, "Batched requests are not supported; send one operation per request.", StatusCodes.Status400BadRequest);
+            }
+
+            var parsed = _serializer.Deserialize<GraphQLRequest>(trimmed);
+            return string.IsNullOrEmpty(parsed?.Query)
+                ? (null, "The request body needs a 'query'.", StatusCodes.Status400BadRequest)
+                : (parsed, null, 0);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            return (null, "The request body is not valid GraphQL-over-HTTP JSON.", StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static bool IsMutation(GraphQLDocument document, string? operationName)
+    {
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        var operation = operationName is null
+            ? operations.Count == 1 ? operations[0] : null
+            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+        return operation?.Operation is OperationType.Mutation or OperationType.Subscription;
+    }
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,154 @@
+using GraphQL;
+using GraphQL.Types;
+using Paas.Core.Errors;
+using Paas.Core.Metadata;
+using Paas.Core.Tenancy;
+using Paas.Data.Metadata;
+using Paas.GraphQL.Execution;
+
+namespace Paas.GraphQL.MetadataApi;
+
+/// <summary>The request context of the metadata API: the calling tenant admin and the metadata service.</summary>
+public sealed class MetadataRequestContext(Caller caller, MetadataService service) : Dictionary<string, object?>
+{
+    public Caller Caller => caller;
+    public MetadataService Service => service;
+    public TenantInfo Tenant => caller.Tenant;
+
+    public static MetadataRequestContext From(IResolveFieldContext context) => (MetadataRequestContext)context.UserContext;
+}
+
+/// <summary>The static schema of <c>/graphql/metadata</c>: objects, fields and indexes of the calling tenant.</summary>
+public static class MetadataSchema
+{
+    public static ISchema Build()
+    {
+        var types = new MetadataTypes();
+        var str = new NonNullGraphType(new StringGraphType());
+        var ok = new NonNullGraphType(new BooleanGraphType());
+        var query = new ObjectGraphType { Name = "Query" };
+        query.AddField(Field("objects", new NonNullGraphType(new ListGraphType(new NonNullGraphType(types.Object))),
+            [new QueryArgument(new BooleanGraphType()) { Name = "includeDeleted", DefaultValue = false }],
+            async c =>
+            {
+                var metadata = await Ctx(c).Service.GetAsync(Ctx(c).Tenant, c.CancellationToken);
+                return c.GetArgument<bool>("includeDeleted") ? metadata.AllObjects : metadata.LiveObjects.ToList();
+            }));
+        query.AddField(Field("object", types.Object, [new QueryArgument(str) { Name = "apiName" }],
+            async c => (await Ctx(c).Service.GetAsync(Ctx(c).Tenant, c.CancellationToken)).FindObjectIncludingDeleted(c.GetArgument<string>("apiName"))));
+        query.AddField(Field("metadataVersion", new NonNullGraphType(types.Long), [],
+            async c => (await Ctx(c).Service.GetAsync(Ctx(c).Tenant, c.CancellationToken)).Version));
+
+        var mutation = new ObjectGraphType { Name = "Mutation" };
+        var objectType = new NonNullGraphType(types.Object);
+        var fieldType = new NonNullGraphType(types.Field);
+        QueryArgument Arg(IGraphType type, string name) => new(type) { Name = name };
+
+        mutation.AddField(Field("createObject", objectType, [Arg(new NonNullGraphType(types.CreateObjectInput), "input")],
+            async c => await Ctx(c).Service.CreateObjectAsync(Ctx(c).Tenant, ObjectInputFrom(Input(c)), c.CancellationToken)));
+        mutation.AddField(Field("updateObject", objectType, [Arg(str, "apiName"), Arg(new NonNullGraphType(types.UpdateObjectInput), "input")],
+            async c => await Ctx(c).Service.UpdateObjectAsync(Ctx(c).Tenant, c.GetArgument<string>("apiName"), ObjectInputFrom(Input(c)), c.CancellationToken)));
+        mutation.AddField(Field("deleteObject", ok, [Arg(str, "apiName")],
+            async c => await Ctx(c).Service.DeleteObjectAsync(Ctx(c).Tenant, c.GetArgument<string>("apiName"), c.CancellationToken)));
+        mutation.AddField(Field("restoreObject", objectType, [Arg(str, "apiName")],
+            async c => await Ctx(c).Service.RestoreObjectAsync(Ctx(c).Tenant, c.GetArgument<string>("apiName"), c.CancellationToken)));
+        mutation.AddField(Field("purgeObject", ok, [Arg(str, "apiName")],
+            async c => await Ctx(c).Service.PurgeObjectAsync(Ctx(c).Tenant, c.GetArgument<string>("apiName"), c.CancellationToken)));
+
+        mutation.AddField(Field("createField", fieldType, [Arg(new NonNullGraphType(types.CreateFieldInput), "input")],
+            async c => await Ctx(c).Service.CreateFieldAsync(Ctx(c).Tenant, FieldInputFrom(Input(c)), c.CancellationToken)));
+        mutation.AddField(Field("updateField", fieldType, [Arg(new NonNullGraphType(types.UpdateFieldInput), "input")],
+            async c =>
+            {
+                var input = FieldInputFrom(Input(c));
+                return await Ctx(c).Service.UpdateFieldAsync(Ctx(c).Tenant, input.Object!, input.ApiName!, input with { Object = null, ApiName = null }, c.CancellationToken);
+            }));
+        mutation.AddField(Field("deleteField", ok, [Arg(str, "object"), Arg(str, "apiName")],
+            async c => await Ctx(c).Service.DeleteFieldAsync(Ctx(c).Tenant, c.GetArgument<string>("object"), c.GetArgument<string>("apiName"), c.CancellationToken)));
+        mutation.AddField(Field("restoreField", fieldType, [Arg(str, "object"), Arg(str, "apiName")],
+            async c => await Ctx(c).Service.RestoreFieldAsync(Ctx(c).Tenant, c.GetArgument<string>("object"), c.GetArgument<string>("apiName"), c.CancellationToken)));
+        mutation.AddField(Field("purgeField", ok, [Arg(str, "object"), Arg(str, "apiName")],
+            async c => await Ctx(c).Service.PurgeFieldAsync(Ctx(c).Tenant, c.GetArgument<string>("object"), c.GetArgument<string>("apiName"), c.CancellationToken)));
+
+        mutation.AddField(Field("createIndex", new NonNullGraphType(types.Index), [Arg(new NonNullGraphType(types.CreateIndexInput), "input")],
+            async c => await Ctx(c).Service.CreateIndexAsync(Ctx(c).Tenant, IndexInputFrom(Input(c)), c.CancellationToken)));
+        mutation.AddField(Field("deleteIndex", ok, [Arg(str, "object"), Arg(str, "name")],
+            async c => await Ctx(c).Service.DeleteIndexAsync(Ctx(c).Tenant, c.GetArgument<string>("object"), c.GetArgument<string>("name"), c.CancellationToken)));
+
+        var schema = new Schema { Query = query, Mutation = mutation };
+        schema.Initialize();
+        return schema;
+    }
+
+    private static MetadataRequestContext Ctx(IResolveFieldContext context) => MetadataRequestContext.From(context);
+
+    private static GraphField Field(string name, IGraphType type, QueryArgument[] arguments, Func<IResolveFieldContext, Task<object?>> resolve) => new()
+    {
+        Name = name,
+        ResolvedType = type,
+        Arguments = new QueryArguments(arguments),
+        Resolver = Resolve.Async(resolve),
+    };
+
+    private static IDictionary<string, object?> Input(IResolveFieldContext context) =>
+        context.GetArgument<object?>("input") as IDictionary<string, object?> ?? throw PaasException.Validation("input", "An input object is required.");
+
+    private static T? Get<T>(IDictionary<string, object?> input, string name) =>
+        input.TryGetValue(name, out var value) && value is not null ? (T)value : default;
+
+    private static ObjectInput ObjectInputFrom(IDictionary<string, object?> input) => new()
+    {
+        ApiName = Get<string>(input, "apiName"),
+        Label = Get<string>(input, "label"),
+        PluralLabel = Get<string>(input, "pluralLabel"),
+        PluralApiName = Get<string>(input, "pluralApiName"),
+        Description = Get<string>(input, "description"),
+        NameType = input.TryGetValue("nameType", out var nameType) && nameType is NameType n ? n : null,
+        NameFormat = Get<string>(input, "nameFormat"),
+    };
+
+    private static FieldInput FieldInputFrom(IDictionary<string, object?> input)
+    {
+        long? startingNumber = null;
+        if (input.TryGetValue("startingNumber", out var start) && start is not null)
+        {
+            startingNumber = start switch
+            {
+                long l => l,
+                int i => i,
+                string s when long.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+                _ => throw PaasException.Validation("startingNumber", "Expected a whole number."),
+            };
+        }
+
+        return new FieldInput
+        {
+            Object = Get<string>(input, "object"),
+            ApiName = Get<string>(input, "apiName"),
+            Label = Get<string>(input, "label"),
+            Type = input.TryGetValue("type", out var type) && type is Core.Metadata.FieldType t ? t : null,
+            Required = input.TryGetValue("required", out var r) ? (bool?)r : null,
+            Unique = input.TryGetValue("unique", out var u) ? (bool?)u : null,
+            Indexed = input.TryGetValue("indexed", out var ix) ? (bool?)ix : null,
+            DefaultValue = Get<string>(input, "defaultValue"),
+            ClearDefaultValue = input.TryGetValue("defaultValue", out var d) && d is null,
+            MaxLength = input.TryGetValue("maxLength", out var ml) ? (int?)ml : null,
+            Precision = input.TryGetValue("precision", out var p) ? (int?)p : null,
+            Scale = input.TryGetValue("scale", out var sc) ? (int?)sc : null,
+            Values = input.TryGetValue("values", out var values) && values is System.Collections.IEnumerable list ? list.Cast<object?>().Select(v => v?.ToString() ?? "").ToList() : null,
+            Target = Get<string>(input, "target"),
+            CascadeDelete = input.TryGetValue("cascadeDelete", out var cd) ? (bool?)cd : null,
+            HelpText = Get<string>(input, "helpText"),
+            DisplayFormat = Get<string>(input, "displayFormat"),
+            StartingNumber = startingNumber,
+        };
+    }
+
+    private static IndexInput IndexInputFrom(IDictionary<string, object?> input) => new()
+    {
+        Object = Get<string>(input, "object"),
+        Unique = Get<bool>(input, "unique"),
+        Fields = (input.TryGetValue("fields", out var fields) && fields is System.Collections.IEnumerable list ? list.Cast<IDictionary<string, object?>>() : [])
+            .Select(f => new IndexColumn(Get<string>(f, "field") ?? "", Get<string>(f, "direction") == "DESC")).ToList(),
+    };
+}

@@ -1,0 +1,84 @@
+using Paas.Core.Errors;
+using Paas.Core.Tenancy;
+using Paas.Data.Metadata;
+using Paas.Data.Platform;
+using Paas.Data.Storage;
+using Paas.GraphQL;
+using Paas.GraphQL.Data;
+using Paas.GraphQL.Http;
+using Paas.GraphQL.MetadataApi;
+using Paas.GraphQL.PlatformApi;
+using Paas.Server.Hosting;
+using Paas.Server.Security;
+
+namespace Paas.Server.Endpoints;
+
+/// <summary>The three GraphQL endpoints. Each checks that the credential is of the right kind before anything runs.</summary>
+public static class GraphQLEndpoints
+{
+    public static IEndpointRouteBuilder MapPaasGraphQL(this IEndpointRouteBuilder app)
+    {
+        string[] methods = ["GET", "POST"];
+        app.MapMethods("/graphql", methods, DataAsync).RequireAuthorization();
+        app.MapMethods("/graphql/metadata", methods, MetadataAsync).RequireAuthorization();
+        app.MapMethods("/graphql/platform", methods, PlatformAsync).RequireAuthorization();
+        return app;
+    }
+
+    private static async Task DataAsync(HttpContext http, GraphQLHttpHandler handler, MetadataCache metadata, TenantSchemaCache schemas,
+        IDatabaseConnector connector, TimeProvider time)
+    {
+        if (await TenantCallerAsync(http) is not { } caller)
+        {
+            return;
+        }
+
+        var snapshot = await metadata.GetAsync(caller.Tenant, http.RequestAborted);
+        var schema = await schemas.GetAsync(caller.Tenant, snapshot);
+        await handler.HandleAsync(http, schema, new DataRequestContext(caller, snapshot, connector, time), CorrelationId.Of(http));
+    }
+
+    private static async Task MetadataAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, MetadataService service)
+    {
+        if (await TenantCallerAsync(http) is not { } caller)
+        {
+            return;
+        }
+
+        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service), CorrelationId.Of(http));
+    }
+
+    private static async Task PlatformAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, TenantCatalog catalog)
+    {
+        var identity = (KeyIdentity)http.Items[ApiKeyAuthenticationHandler.IdentityItem]!;
+        if (identity.Scope != ApiKeyScopes.Operator)
+        {
+            await Forbid(http, "Only the platform operator's key may use /graphql/platform.");
+            return;
+        }
+
+        await handler.HandleAsync(http, schemas.Platform, new PlatformRequestContext(catalog), CorrelationId.Of(http));
+    }
+
+    /// <summary>The caller of a tenant endpoint: its tenant is the key's tenant, which must be active.</summary>
+    private static async Task<Caller?> TenantCallerAsync(HttpContext http)
+    {
+        var identity = (KeyIdentity)http.Items[ApiKeyAuthenticationHandler.IdentityItem]!;
+        if (identity.Tenant is null || identity.Scope != ApiKeyScopes.TenantAdmin)
+        {
+            await Forbid(http, "This key belongs to no tenant; use a tenant's key for this endpoint.");
+            return null;
+        }
+
+        if (!identity.Tenant.IsActive)
+        {
+            await Forbid(http, $"The tenant '{identity.Tenant.Slug}' is suspended.");
+            return null;
+        }
+
+        return new Caller(identity.Tenant, identity.KeyId, identity.Name);
+    }
+
+    private static Task Forbid(HttpContext http, string message) =>
+        GraphQLHttpHandler.WriteErrorAsync(http, StatusCodes.Status403Forbidden, GraphQLHttpHandler.Json, ErrorCodes.Forbidden, message);
+}

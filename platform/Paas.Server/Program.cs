@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Authentication;
+using Paas.Core.Configuration;
+using Paas.Data;
+using Paas.GraphQL;
+using Paas.GraphQL.Http;
+using Paas.Server.Endpoints;
+using Paas.Server.Hosting;
+using Paas.Server.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(o =>
+{
+    o.IncludeScopes = true;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+    o.UseUtcTimestamp = true;
+});
+
+var database = new PaasDatabaseOptions
+{
+    Provider = builder.Configuration.GetValue("Paas:Database:Provider", DatabaseProvider.Sqlite),
+    ConnectionString = builder.Configuration.GetConnectionString("Platform") ?? "Data Source=data/paas.db",
+};
+var bootstrap = builder.Configuration.GetSection("Paas:Bootstrap").Get<BootstrapOptions>() ?? new BootstrapOptions();
+var graphql = builder.Configuration.GetSection("Paas:GraphQL").Get<GraphQLHttpOptions>() ?? new GraphQLHttpOptions();
+
+builder.Services.AddPaasData(database);
+builder.Services.AddPaasGraphQL(graphql);
+builder.Services.AddSingleton(bootstrap);
+builder.Services.AddSingleton<Bootstrapper>();
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = graphql.MaxBodyBytes + 1024);
+
+var app = builder.Build();
+
+var result = await app.Services.GetRequiredService<Bootstrapper>().RunAsync(CancellationToken.None);
+
+app.UseCorrelationId();
+app.UseSafeErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapPaasHealth();
+app.MapPaasGraphQL();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var url = app.Urls.FirstOrDefault() ?? "http://localhost:5000";
+    Console.WriteLine($"""
+
+        Paas is running on {database.Provider}.
+          Data API:      {url}/graphql           (tenant '{result.Tenant}')
+          Metadata API:  {url}/graphql/metadata
+          Platform API:  {url}/graphql/platform  (operator)
+          Health:        {url}/healthz, {url}/readyz
+          Tenant admin key: {(result.AdminKeyGenerated ? result.AdminKey : "(from Paas:Bootstrap:AdminApiKey)")}
+          Operator key:     {(result.OperatorKeyGenerated ? result.OperatorKey : "(from Paas:Bootstrap:OperatorApiKey)")}
+        Send it as:  Authorization: Bearer <key>
+
+        """);
+});
+
+await app.RunAsync();
+
+/// <summary>Entry point, public for the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;
