@@ -38,6 +38,9 @@ public static partial class FieldDefinitionBuilder
         errors.ThrowIfAny();
         var type = input.Type ?? existing!.Type;
         var label = input.Label ?? existing?.Label;
+
+        // On a type change, options that the new type does not take are dropped rather than reported.
+        var keep = existing is not null && (existing.Type == type || SameOptionFamily(existing.Type, type)) ? existing : null;
         ValidateLabel("label", label, errors);
 
         var field = new FieldDefinition
@@ -50,16 +53,16 @@ public static partial class FieldDefinitionBuilder
             Required = input.Required ?? existing?.Required ?? false,
             Unique = input.Unique ?? existing?.Unique ?? false,
             Indexed = input.Indexed ?? existing?.Indexed ?? false,
-            DefaultValue = input.ClearDefaultValue ? null : input.DefaultValue ?? existing?.DefaultValue,
-            MaxLength = input.MaxLength ?? (existing?.Type == type ? existing.MaxLength : null),
-            Precision = input.Precision ?? (existing?.Type == type ? existing.Precision : null),
-            Scale = input.Scale ?? (existing?.Type == type ? existing.Scale : null),
-            Values = input.Values ?? existing?.Values ?? [],
-            Target = input.Target ?? existing?.Target,
-            CascadeDelete = input.CascadeDelete ?? existing?.CascadeDelete ?? false,
+            DefaultValue = input.ClearDefaultValue ? null : input.DefaultValue ?? keep?.DefaultValue,
+            MaxLength = input.MaxLength ?? keep?.MaxLength,
+            Precision = input.Precision ?? keep?.Precision,
+            Scale = input.Scale ?? keep?.Scale,
+            Values = input.Values ?? keep?.Values ?? [],
+            Target = input.Target ?? keep?.Target,
+            CascadeDelete = input.CascadeDelete ?? (type == FieldType.MasterDetail ? keep?.CascadeDelete : null) ?? false,
             HelpText = input.HelpText ?? existing?.HelpText,
-            DisplayFormat = input.DisplayFormat ?? existing?.DisplayFormat,
-            StartingNumber = input.StartingNumber ?? existing?.StartingNumber,
+            DisplayFormat = input.DisplayFormat ?? keep?.DisplayFormat,
+            StartingNumber = input.StartingNumber ?? keep?.StartingNumber,
         };
 
         ValidateOptions(metadata, owner, field, existing, errors);
@@ -71,6 +74,11 @@ public static partial class FieldDefinitionBuilder
         NumberToken().Matches(format).Count != 1 || format.Length > 40
             ? "An auto-number format needs exactly one number token such as {0000}, and at most 40 characters."
             : null;
+
+    private static bool SameOptionFamily(FieldType a, FieldType b) =>
+        (a.IsDecimal() && b.IsDecimal()) || (a.IsRelation() && b.IsRelation())
+        || (a is FieldType.Picklist or FieldType.MultiPicklist && b is FieldType.Picklist or FieldType.MultiPicklist)
+        || (a is FieldType.Text or FieldType.LongText && b is FieldType.Text or FieldType.LongText);
 
     public static void ValidateLabel(string path, string? label, FieldErrorList errors)
     {

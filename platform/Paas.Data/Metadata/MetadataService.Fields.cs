@@ -65,8 +65,20 @@ public sealed partial class MetadataService
                 updated = updated with { Column = $"{apiName}_{generation}" };
                 await SchemaDdl.AddColumnAsync(session, owner, updated, ct);
                 await ExistingData.ConvertAsync(session, owner, existing, updated, write: true, ct);
+                var composite = owner.Indexes.Where(i => i.Fields.Any(c => c.Field == apiName)).ToList();
+                foreach (var index in composite)
+                {
+                    await SchemaDdl.DropIndexAsync(session, index.Name, ct);
+                }
+
                 await SchemaDdl.DropColumnAsync(session, owner, existing, ct);
-                await SchemaDdl.CreateFieldIndexAsync(session, owner, updated, ct);
+                await CreateIndexOrExplainAsync(session, owner, updated, ct);
+                var rewritten = owner.WithField(updated);
+                foreach (var index in composite)
+                {
+                    await SchemaDdl.CreateIndexAsync(session, rewritten, index.Name,
+                        index.Fields.Select(c => c with { Field = rewritten.FindField(c.Field)!.Column }).ToList(), index.Unique, ct);
+                }
             }
             else
             {
