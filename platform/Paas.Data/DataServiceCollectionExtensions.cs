@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
 
         services.AddSingleton<MetadataCache>();
         services.AddSingleton<MetadataService>();
+        services.AddSingleton<MetadataChangeFeed>();
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<PlatformMigrator>();
         return services;

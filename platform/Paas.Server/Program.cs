@@ -29,6 +29,7 @@ builder.Services.AddPaasData(database);
 builder.Services.AddPaasGraphQL(graphql);
 builder.Services.AddSingleton(bootstrap);
 builder.Services.AddSingleton<Bootstrapper>();
+builder.Services.AddHostedService<MetadataChangeListener>();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();

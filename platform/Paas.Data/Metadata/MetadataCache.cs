@@ -42,4 +42,15 @@ public sealed class MetadataCache(IDatabaseConnector connector)
     }
 
     public void Forget(Guid tenantId) => _snapshots.TryRemove(tenantId, out _);
+
+    public void ForgetAll() => _snapshots.Clear();
+
+    /// <summary>Drops the tenant's snapshot if it is older than <paramref name="version"/>; the next request reloads it.</summary>
+    public void ForgetIfOlder(Guid tenantId, long version)
+    {
+        if (_snapshots.TryGetValue(tenantId, out var cached) && cached.Version < version)
+        {
+            _snapshots.TryRemove(new KeyValuePair<Guid, TenantMetadata>(tenantId, cached));
+        }
+    }
 }

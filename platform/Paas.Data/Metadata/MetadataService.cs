@@ -202,6 +202,7 @@ public sealed partial class MetadataService(IDatabaseConnector connector, Metada
             await MetadataStore.SaveObjectAsync(session, saved, ct);
         }
 
+        await MetadataChangeFeed.AnnounceAsync(session, version, ct);
         await session.CommitAsync(ct);
         cache.Publish(tenant, change.After(version));
         return result;
