@@ -22,6 +22,30 @@ public static class RecordQueryExecutor
         return await reader.ReadAsync(ct) ? select.Read(reader) : null;
     }
 
+    /// <summary>Reads records by id (in chunks), for mutations that return what they wrote. Missing ids are left out.</summary>
+    public static async Task<Dictionary<Guid, Dictionary<string, object?>>> GetManyAsync(TenantSession session, RecordSelection selection, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var definition = selection.Object;
+        var d = session.Dialect;
+        var result = new Dictionary<Guid, Dictionary<string, object?>>(ids.Count);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var select = new SelectBuilder(session, WithId(selection), Root);
+            var statement = session.Statement();
+            var list = string.Join(", ", chunk.Select(id => statement.Parameter(definition.IdField, id)));
+            statement.Append($"SELECT {select.Columns} FROM {session.Table(definition)} {Root} {select.Joins} WHERE {Root}.{d.Quote(definition.IdField.Column)} IN ({list})");
+            await using var command = session.Command(statement);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var values = select.Read(reader);
+                result[(Guid)values[SystemFields.Id]!] = values;
+            }
+        }
+
+        return result;
+    }
+
     public static async Task<RecordPage> ListAsync(TenantSession session, ListRequest request, CancellationToken ct)
     {
         var definition = request.Selection.Object;

@@ -68,19 +68,8 @@ public static class RecordResolvers
         var pipeline = new RecordWritePipeline(session, request.Caller, request.Time);
         var ids = await pipeline.CreateAsync(definition, inputs, context.CancellationToken);
         var selection = new SelectionPlanner(context, request.Metadata).ForRecord(definition);
-        var records = new List<object?>(ids.Count);
-        if (ids.Count > 0)
-        {
-            var page = await RecordQueryExecutor.ListAsync(session, new ListRequest
-            {
-                Selection = selection,
-                Filter = new Dictionary<string, object?> { [SystemFields.Id] = new Dictionary<string, object?> { ["in"] = ids.Select(i => (object?)i.ToString()).ToList() } },
-                First = ids.Count,
-            }, context.CancellationToken);
-            var byId = page.Rows.ToDictionary(r => (Guid)r.Values[SystemFields.Id]!, r => r.Values);
-            records.AddRange(ids.Select(id => (object?)byId[id]));
-        }
-
+        var byId = await RecordQueryExecutor.GetManyAsync(session, selection, ids, context.CancellationToken);
+        var records = ids.Select(id => (object?)byId[id]).ToList();
         await session.CommitAsync(context.CancellationToken);
         request.StatementCount += session.StatementCount;
         return records;

@@ -32,7 +32,7 @@ public sealed class TenantSchemaCache
         var entry = _entries.AddOrUpdate(
             tenant.Id,
             _ => Start(tenant, metadata),
-            (_, existing) => existing.Version >= metadata.Version ? existing : Start(tenant, metadata));
+            (_, existing) => existing.Version >= metadata.Version && !existing.Schema.IsFaulted ? existing : Start(tenant, metadata));
         entry.LastUsed = Environment.TickCount64;
         if (_entries.Count > _capacity)
         {

@@ -73,7 +73,32 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(options.RequestTimeout);
-        var result = await Executer.ExecuteAsync(o =>
+        ExecutionResult result;
+        try
+        {
+            result = await ExecuteAsync(http, schema, userContext, correlationId, request, document, timeout);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status200OK, mediaType, ErrorCodes.LimitExceeded,
+                $"The request took longer than {options.RequestTimeout.TotalSeconds:0} s and was cancelled.");
+            return;
+        }
+
+        if (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 })
+        {
+            result.Errors = [new PaasExecutionError(ErrorCodes.LimitExceeded, $"The request took longer than {options.RequestTimeout.TotalSeconds:0} s and was cancelled.")];
+        }
+
+        var requestError = !result.Executed;
+        http.Response.StatusCode = requestError && mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
+        await _serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private Task<ExecutionResult> ExecuteAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId,
+        GraphQLRequest request, GraphQLDocument? document, CancellationTokenSource timeout) =>
+        Executer.ExecuteAsync(o =>
         {
             o.Schema = schema;
             o.Query = document is null ? request.Query : null;
@@ -91,19 +116,6 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
                 return Task.CompletedTask;
             };
         });
-
-        if (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 } errors)
-        {
-            result.Errors = new ExecutionErrors();
-            result.Errors.Add(new PaasExecutionError(ErrorCodes.LimitExceeded, $"The request took longer than {options.RequestTimeout.TotalSeconds:0} s and was cancelled."));
-            _ = errors;
-        }
-
-        var requestError = !result.Executed;
-        http.Response.StatusCode = requestError && mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
-        http.Response.ContentType = mediaType + "; charset=utf-8";
-        await _serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
-    }
 
     public static Task WriteErrorAsync(HttpContext http, int status, string mediaType, string code, string message)
     {
