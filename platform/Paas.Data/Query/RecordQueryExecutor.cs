@@ -49,8 +49,7 @@ public static class RecordQueryExecutor
     public static async Task<RecordPage> ListAsync(TenantSession session, ListRequest request, CancellationToken ct)
     {
         var definition = request.Selection.Object;
-        var order = request.OrderBy.Where(k => k.Field.ApiName != SystemFields.Id).Append(
-            new SortKey(definition.IdField, request.OrderBy.FirstOrDefault(k => k.Field.ApiName == SystemFields.Id)?.Descending ?? false)).ToList();
+        var order = CompleteOrder(definition, request.OrderBy);
         var (size, backwards) = PageSize(request);
         var cursor = backwards ? request.Before : request.After;
         var cursorValues = cursor is null ? null : CursorCodec.Decode(backwards ? "before" : "after", cursor, order);
@@ -124,10 +123,15 @@ public static class RecordQueryExecutor
         return Convert.ToInt64(await session.ScalarAsync(statement, ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The requested order with <c>id</c> as its last key, so that every order is total.</summary>
+    public static List<SortKey> CompleteOrder(ObjectDefinition definition, IReadOnlyList<SortKey> orderBy) =>
+        orderBy.Where(k => k.Field.ApiName != SystemFields.Id).Append(
+            new SortKey(definition.IdField, orderBy.FirstOrDefault(k => k.Field.ApiName == SystemFields.Id)?.Descending ?? false)).ToList();
+
     private static RecordSelection WithId(RecordSelection selection) =>
         selection.Fields.Any(f => f.ApiName == SystemFields.Id) ? selection : selection with { Fields = [selection.Object.IdField, .. selection.Fields] };
 
-    private static (int Size, bool Backwards) PageSize(ListRequest request)
+    public static (int Size, bool Backwards) PageSize(ListRequest request)
     {
         if (request.First is not null && request.Last is not null)
         {

@@ -25,6 +25,11 @@ public sealed class SelectBuilder
 
     public string Columns => string.Join(", ", _columns);
 
+    /// <summary>The columns with positional aliases (c0, c1, …), for use inside a derived table.</summary>
+    public string AliasedColumns => string.Join(", ", _columns.Select((c, i) => $"{c} AS c{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+
+    public int ColumnCount => _columns.Count;
+
     public string Joins => string.Join(" ", _joins);
 
     public Dictionary<string, object?> Read(DbDataReader reader) => _reader.Read(reader, _session.Dialect)!;

@@ -14,8 +14,32 @@ public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, I
     public IDatabaseConnector Connector => connector;
     public TimeProvider Time => time;
 
+    private readonly Dictionary<GraphQLParser.AST.GraphQLField, ChildListLoader> _childLoaders = [];
+    private int _statementCount;
+
     /// <summary>SQL statements this request ran, for diagnostics and the tests that bound them.</summary>
-    public int StatementCount { get; set; }
+    public int StatementCount
+    {
+        get => Volatile.Read(ref _statementCount);
+        set => Volatile.Write(ref _statementCount, value);
+    }
+
+    public void AddStatements(int count) => Interlocked.Add(ref _statementCount, count);
+
+    /// <summary>One loader per selection of a reverse relation: all parents under that selection share it.</summary>
+    public ChildListLoader ChildLoader(GraphQLParser.AST.GraphQLField field, Func<ChildListLoader> create)
+    {
+        lock (_childLoaders)
+        {
+            if (!_childLoaders.TryGetValue(field, out var loader))
+            {
+                loader = create();
+                _childLoaders[field] = loader;
+            }
+
+            return loader;
+        }
+    }
 
     public async Task<TenantSession> OpenSessionAsync(CancellationToken ct)
     {

@@ -14,6 +14,7 @@ public sealed class DataSchemaBuilder
     private readonly SharedTypes _shared = new();
     private readonly Dictionary<string, ObjectGraphType> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InputObjectGraphType> _filters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ObjectGraphType Connection, IGraphType OrderBy)> _lists = new(StringComparer.Ordinal);
 
     private DataSchemaBuilder(TenantMetadata metadata) => _metadata = metadata;
 
@@ -43,6 +44,11 @@ public sealed class DataSchemaBuilder
             FillFilter(definition);
             AddQueries(query, definition);
             AddMutations(mutation, definition);
+        }
+
+        foreach (var definition in objects)
+        {
+            AddReverseRelations(definition);
         }
 
         var schema = new Schema { Query = query, Mutation = mutation.Fields.Count > 0 ? mutation : null };
@@ -121,20 +127,55 @@ public sealed class DataSchemaBuilder
         SharedTypes.AddField(connection, "edges", new NonNullGraphType(new ListGraphType(new NonNullGraphType(edge))), s => ((ConnectionResult)s!).Page.Rows);
         SharedTypes.AddField(connection, "nodes", new NonNullGraphType(new ListGraphType(new NonNullGraphType(type))), s => ((ConnectionResult)s!).Nodes);
 
+        _lists[definition.ApiName] = (connection, orderBy);
         query.AddField(new GraphField
         {
             Name = definition.PluralApiName,
             Description = $"{definition.PluralLabel}, filtered, ordered and paged by cursor (default {Paas.Data.Query.QueryLimits.DefaultPageSize}, at most {Paas.Data.Query.QueryLimits.MaxPageSize}).",
             ResolvedType = new NonNullGraphType(connection),
-            Arguments = new QueryArguments(
-                new QueryArgument(_filters[definition.ApiName]) { Name = "filter" },
-                new QueryArgument(new ListGraphType(new NonNullGraphType(orderBy))) { Name = "orderBy" },
-                new QueryArgument(_shared.Int) { Name = "first" },
-                new QueryArgument(_shared.String) { Name = "after" },
-                new QueryArgument(_shared.Int) { Name = "last" },
-                new QueryArgument(_shared.String) { Name = "before" }),
+            Arguments = ListArguments(definition),
             Resolver = Resolve.Async(context => RecordResolvers.ListAsync(context, definition)),
         });
+    }
+
+    private QueryArguments ListArguments(ObjectDefinition definition) => new(
+        new QueryArgument(_filters[definition.ApiName]) { Name = "filter" },
+        new QueryArgument(new ListGraphType(new NonNullGraphType(_lists[definition.ApiName].OrderBy))) { Name = "orderBy" },
+        new QueryArgument(_shared.Int) { Name = "first" },
+        new QueryArgument(_shared.String) { Name = "after" },
+        new QueryArgument(_shared.Int) { Name = "last" },
+        new QueryArgument(_shared.String) { Name = "before" });
+
+    /// <summary>
+    /// The children that point at a record, under the child object's plural name (with the relation field's name
+    /// appended when a child has several relations to the parent, or the plain name is taken).
+    /// </summary>
+    private void AddReverseRelations(ObjectDefinition parent)
+    {
+        var type = _objects[parent.ApiName];
+        var references = _metadata.ReferencesTo(parent.ApiName).Where(r => _objects.ContainsKey(r.Object.ApiName)).ToList();
+        foreach (var (child, field) in references)
+        {
+            var name = child.PluralApiName;
+            if (references.Count(r => r.Object.ApiName == child.ApiName) > 1 || type.HasField(name))
+            {
+                name += "By" + char.ToUpperInvariant(field.ApiName[0]) + field.ApiName[1..];
+            }
+
+            if (type.HasField(name))
+            {
+                continue;
+            }
+
+            type.AddField(new GraphField
+            {
+                Name = name,
+                Description = $"The {child.PluralLabel} whose '{field.Label}' is this {parent.Label}.",
+                ResolvedType = new NonNullGraphType(_lists[child.ApiName].Connection),
+                Arguments = ListArguments(child),
+                Resolver = Resolve.Sync(context => RecordResolvers.Children(context, child, field)),
+            });
+        }
     }
 
     private void AddMutations(ObjectGraphType mutation, ObjectDefinition definition)

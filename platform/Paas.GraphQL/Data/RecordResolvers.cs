@@ -28,15 +28,33 @@ public static class RecordResolvers
         await using var session = await request.OpenSessionAsync(context.CancellationToken);
         var selection = new SelectionPlanner(context, request.Metadata).ForRecord(definition);
         var result = await RecordQueryExecutor.GetAsync(session, selection, id.Value, context.CancellationToken);
-        request.StatementCount += session.StatementCount;
+        request.AddStatements(session.StatementCount);
         return result;
     }
 
     public static async Task<object?> ListAsync(IResolveFieldContext context, ObjectDefinition definition)
     {
         var request = DataRequestContext.From(context);
-        var (selection, rows, totalCount) = new SelectionPlanner(context, request.Metadata).ForConnection(definition);
-        var list = new ListRequest
+        var list = ListRequestFor(context, definition);
+        await using var session = await request.OpenSessionAsync(context.CancellationToken);
+        var page = await RecordQueryExecutor.ListAsync(session, list, context.CancellationToken);
+        request.AddStatements(session.StatementCount);
+        return new ConnectionResult(page);
+    }
+
+    /// <summary>A reverse relation on a parent record, batched across all parents of the response level.</summary>
+    public static object? Children(IResolveFieldContext context, ObjectDefinition child, FieldDefinition parentField)
+    {
+        var request = DataRequestContext.From(context);
+        var parentId = (Guid)((IReadOnlyDictionary<string, object?>)context.Source!)[SystemFields.Id]!;
+        var loader = request.ChildLoader(context.FieldAst, () => new ChildListLoader(ListRequestFor(context, child), parentField, request));
+        return loader.Add(parentId);
+    }
+
+    private static ListRequest ListRequestFor(IResolveFieldContext context, ObjectDefinition definition)
+    {
+        var (selection, rows, totalCount) = new SelectionPlanner(context, DataRequestContext.From(context).Metadata).ForConnection(definition);
+        return new ListRequest
         {
             Selection = selection,
             Filter = Map(context, "filter"),
@@ -48,10 +66,6 @@ public static class RecordResolvers
             IncludeRows = rows,
             IncludeTotalCount = totalCount,
         };
-        await using var session = await request.OpenSessionAsync(context.CancellationToken);
-        var page = await RecordQueryExecutor.ListAsync(session, list, context.CancellationToken);
-        request.StatementCount += session.StatementCount;
-        return new ConnectionResult(page);
     }
 
     public static Task<object?> CreateAsync(IResolveFieldContext context, ObjectDefinition definition) =>
@@ -71,7 +85,7 @@ public static class RecordResolvers
         var byId = await RecordQueryExecutor.GetManyAsync(session, selection, ids, context.CancellationToken);
         var records = ids.Select(id => (object?)byId[id]).ToList();
         await session.CommitAsync(context.CancellationToken);
-        request.StatementCount += session.StatementCount;
+        request.AddStatements(session.StatementCount);
         return records;
     }
 
@@ -111,7 +125,7 @@ public static class RecordResolvers
         await session.BeginAsync(context.CancellationToken);
         await new RecordWritePipeline(session, request.Caller, request.Time).DeleteAsync(definition, id, context.CancellationToken);
         await session.CommitAsync(context.CancellationToken);
-        request.StatementCount += session.StatementCount;
+        request.AddStatements(session.StatementCount);
         return id.ToString();
     }
 
@@ -125,7 +139,7 @@ public static class RecordResolvers
         var selection = new SelectionPlanner(context, request.Metadata).ForRecord(definition);
         var record = await RecordQueryExecutor.GetAsync(session, selection, id, context.CancellationToken);
         await session.CommitAsync(context.CancellationToken);
-        request.StatementCount += session.StatementCount;
+        request.AddStatements(session.StatementCount);
         return record;
     }
 

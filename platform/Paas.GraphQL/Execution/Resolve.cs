@@ -20,5 +20,16 @@ public static class Resolve
             }
         });
 
-    public static IFieldResolver Sync(Func<IResolveFieldContext, object?> resolver) => new FuncFieldResolver<object?>(resolver);
+    public static IFieldResolver Sync(Func<IResolveFieldContext, object?> resolver) =>
+        new FuncFieldResolver<object?>(context =>
+        {
+            try
+            {
+                return resolver(context);
+            }
+            catch (PaasException ex)
+            {
+                throw new PaasExecutionError(ex);
+            }
+        });
 }
