@@ -9,4 +9,5 @@ public static class QueryLimits
     public const int MaxInListSize = 1000;
     public const int MaxFilterConditions = 200;
     public const int MaxPatternLength = 1000;
+    public const int MaxGroups = 1000;
 }

@@ -62,8 +62,14 @@ public sealed class SqliteDialect : ISqlDialect
         };
     }
 
+    // Microsoft.Data.Sqlite binds decimals as TEXT, which never compares equal to a number: untyped decimals go as REAL.
     public void SetParameter(DbParameter parameter, FieldDefinition? field, object? canonical) =>
-        parameter.Value = canonical is null ? DBNull.Value : field is null ? canonical : ToDb(field, canonical);
+        parameter.Value = canonical switch
+        {
+            null => DBNull.Value,
+            decimal d when field is null => decimal.Truncate(d) == d && Math.Abs(d) < long.MaxValue ? decimal.ToInt64(d) : (double)d,
+            _ => field is null ? canonical : ToDb(field, canonical),
+        };
 
     public string ILike(string column, string pattern) => $"{column} LIKE {pattern} ESCAPE '\\'";
 

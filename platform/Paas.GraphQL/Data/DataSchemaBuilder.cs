@@ -128,6 +128,7 @@ public sealed class DataSchemaBuilder
         SharedTypes.AddField(connection, "nodes", new NonNullGraphType(new ListGraphType(new NonNullGraphType(type))), s => ((ConnectionResult)s!).Nodes);
 
         _lists[definition.ApiName] = (connection, orderBy);
+        query.AddField(AggregateSchema.Build(definition, Visible(definition).Where(f => !f.Type.IsRelation() || _objects.ContainsKey(f.Target!)).ToList(), _shared, _filters[definition.ApiName]));
         query.AddField(new GraphField
         {
             Name = definition.PluralApiName,

@@ -83,7 +83,7 @@ public sealed class SelectionPlanner(IResolveFieldContext context, TenantMetadat
     }
 
     /// <summary>The fields of a selection set, with inline fragments and fragment spreads expanded.</summary>
-    private IEnumerable<GraphQLField> Fields(GraphQLSelectionSet? set, int depth = 0)
+    public IEnumerable<GraphQLField> Fields(GraphQLSelectionSet? set, int depth = 0)
     {
         if (set is null || depth > 16)
         {
