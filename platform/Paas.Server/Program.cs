@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Paas.Core.Configuration;
+using Paas.Core.Tenancy;
 using Paas.Data;
 using Paas.GraphQL;
 using Paas.GraphQL.Http;
@@ -24,6 +25,7 @@ var database = new PaasDatabaseOptions
 };
 var bootstrap = builder.Configuration.GetSection("Paas:Bootstrap").Get<BootstrapOptions>() ?? new BootstrapOptions();
 var graphql = builder.Configuration.GetSection("Paas:GraphQL").Get<GraphQLHttpOptions>() ?? new GraphQLHttpOptions();
+graphql.DefaultLimits = (builder.Configuration.GetSection("Paas:Limits").Get<RequestLimits>() ?? new RequestLimits()).Validate();
 
 builder.Services.AddPaasData(database);
 builder.Services.AddPaasGraphQL(graphql);

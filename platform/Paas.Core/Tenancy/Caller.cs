@@ -6,6 +6,9 @@ public sealed record Caller(TenantInfo Tenant, Guid PrincipalId, string Credenti
 /// <summary>A tenant as the catalog knows it.</summary>
 public sealed record TenantInfo(Guid Id, string Slug, string Name, string Status, string StorageName)
 {
+    /// <summary>The tenant's own request limits, or null for the platform defaults.</summary>
+    public RequestLimits? Limits { get; init; }
+
     public bool IsActive => Status == TenantStatus.Active;
 }
 

@@ -20,6 +20,7 @@ public sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> option
             e.Property(t => t.Status).HasColumnName("status").HasMaxLength(20);
             e.Property(t => t.StorageName).HasColumnName("storage_name").HasMaxLength(63);
             e.Property(t => t.CreatedAt).HasColumnName("created_at");
+            e.Property(t => t.Limits).HasColumnName("limits");
             e.HasIndex(t => t.Slug).IsUnique();
         });
         modelBuilder.Entity<ApiKeyRecord>(e =>

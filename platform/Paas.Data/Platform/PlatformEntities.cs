@@ -9,6 +9,9 @@ public sealed class TenantRecord
     public required string Status { get; set; }
     public required string StorageName { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The tenant's own request limits as JSON, or null for the platform defaults.</summary>
+    public string? Limits { get; set; }
 }
 
 /// <summary>An API key. Only the SHA-256 of the key is stored; the key itself is shown once, when it is made.</summary>

@@ -175,5 +175,20 @@ public sealed class TenantCatalog(
         CreatedAt = time.GetUtcNow(),
     };
 
-    private static TenantInfo ToInfo(TenantRecord row) => new(row.Id, row.Slug, row.Name, row.Status, row.StorageName);
+    /// <summary>Sets the tenant's own request limits; null returns it to the platform defaults.</summary>
+    public async Task<TenantInfo> SetLimitsAsync(string slug, RequestLimits? limits, CancellationToken ct)
+    {
+        limits?.Validate();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.Tenants.FirstOrDefaultAsync(t => t.Slug == slug, ct) ?? throw PaasException.NotFound($"There is no tenant '{slug}'.");
+        row.Limits = limits is null ? null : System.Text.Json.JsonSerializer.Serialize(limits);
+        await db.SaveChangesAsync(ct);
+        _keyCache.Clear();
+        return ToInfo(row);
+    }
+
+    private static TenantInfo ToInfo(TenantRecord row) => new(row.Id, row.Slug, row.Name, row.Status, row.StorageName)
+    {
+        Limits = row.Limits is null ? null : System.Text.Json.JsonSerializer.Deserialize<RequestLimits>(row.Limits),
+    };
 }

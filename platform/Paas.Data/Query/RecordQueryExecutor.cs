@@ -150,9 +150,9 @@ public static class RecordQueryExecutor
             throw PaasException.Validation(backwards ? "last" : "first", "The page size may not be negative.");
         }
 
-        if (size > QueryLimits.MaxPageSize)
+        if (size > request.MaxPageSize)
         {
-            throw PaasException.LimitExceeded("maxPageSize", $"A page may hold at most {QueryLimits.MaxPageSize} records (asked for {size}).");
+            throw PaasException.LimitExceeded("maxPageSize", $"A page may hold at most {request.MaxPageSize} records (asked for {size}).");
         }
 
         return (size, backwards);

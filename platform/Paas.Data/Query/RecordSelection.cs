@@ -31,6 +31,7 @@ public sealed record ListRequest
     public string? Before { get; init; }
     public bool IncludeTotalCount { get; init; }
     public bool IncludeRows { get; init; } = true;
+    public int MaxPageSize { get; init; } = QueryLimits.MaxPageSize;
 }
 
 public sealed record RecordPage(IReadOnlyList<RecordRow> Rows, bool HasNextPage, bool HasPreviousPage, long? TotalCount);

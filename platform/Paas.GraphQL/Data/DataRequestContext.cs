@@ -6,9 +6,11 @@ using Paas.Data.Storage;
 namespace Paas.GraphQL.Data;
 
 /// <summary>What the data API's resolvers need about the request: who calls, the metadata the schema was built from, where the data is.</summary>
-public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, IDatabaseConnector connector, TimeProvider time)
+public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, IDatabaseConnector connector, TimeProvider time, RequestLimits? limits = null)
     : Dictionary<string, object?>
 {
+    public RequestLimits Limits { get; } = limits ?? caller.Tenant.Limits ?? new RequestLimits();
+
     public Caller Caller => caller;
     public TenantMetadata Metadata => metadata;
     public IDatabaseConnector Connector => connector;

@@ -65,6 +65,7 @@ public static class RecordResolvers
             Before = context.GetArgument<string?>("before"),
             IncludeRows = rows,
             IncludeTotalCount = totalCount,
+            MaxPageSize = DataRequestContext.From(context).Limits.MaxPageSize,
         };
     }
 

@@ -30,6 +30,10 @@ public sealed class PaasErrorInfoProvider : IErrorInfoProvider
                 }
 
                 break;
+            case global::GraphQL.Validation.Errors.Custom.ComplexityError complexity:
+                extensions["code"] = Paas.Core.Errors.ErrorCodes.LimitExceeded;
+                extensions["limit"] = complexity.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? "maxDepth" : "maxComplexity";
+                break;
             case ValidationError validation:
                 extensions["code"] = validation.Code ?? "GRAPHQL_VALIDATION_FAILED";
                 break;

@@ -11,6 +11,7 @@ using GraphQLParser.AST;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Paas.Core.Errors;
+using Paas.Core.Tenancy;
 using Paas.GraphQL.Execution;
 
 namespace Paas.GraphQL.Http;
@@ -27,8 +28,9 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
     private static readonly DocumentExecuter Executer = new();
     private readonly GraphQLSerializer _serializer = new(new PaasErrorInfoProvider());
 
-    public async Task HandleAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId)
+    public async Task HandleAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId, RequestLimits? tenantLimits = null)
     {
+        var limits = tenantLimits ?? options.DefaultLimits;
         var mediaType = NegotiateMediaType(http.Request);
         if (mediaType is null)
         {
@@ -47,23 +49,31 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
         if (request.Query is { } text && text.Length > options.MaxDocumentLength)
         {
             await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, mediaType, ErrorCodes.LimitExceeded,
-                $"The query document may be at most {options.MaxDocumentLength} characters.");
+                $"The query document may be at most {options.MaxDocumentLength} characters.", "maxDocumentLength");
             return;
         }
 
         GraphQLDocument? document = null;
-        if (HttpMethods.IsGet(http.Request.Method))
+        try
         {
-            try
+            document = GraphQLParser.Parser.Parse(request.Query!, new GraphQLParser.ParserOptions { MaxDepth = 4 * RequestLimits.HardMaxDepth });
+        }
+        catch (GraphQLParser.Exceptions.GraphQLParserException)
+        {
+            // The executer parses again and reports the syntax error in the normal shape.
+        }
+
+        if (document is not null)
+        {
+            var fields = DocumentSize.CountFields(document);
+            if (fields > limits.MaxFields)
             {
-                document = GraphQLParser.Parser.Parse(request.Query!);
-            }
-            catch (GraphQLParser.Exceptions.GraphQLSyntaxErrorException)
-            {
-                // The executer reports the syntax error in the normal shape.
+                await WriteErrorAsync(http, mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, mediaType, ErrorCodes.LimitExceeded,
+                    $"The document selects {fields} fields (aliases included); at most {limits.MaxFields} are allowed.", "maxFields");
+                return;
             }
 
-            if (document is not null && IsMutation(document, request.OperationName))
+            if (HttpMethods.IsGet(http.Request.Method) && IsMutation(document, request.OperationName))
             {
                 http.Response.Headers.Allow = "POST";
                 await WriteErrorAsync(http, StatusCodes.Status405MethodNotAllowed, mediaType, ErrorCodes.ValidationFailed, "Mutations must be sent with POST.");
@@ -72,22 +82,22 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        timeout.CancelAfter(options.RequestTimeout);
+        timeout.CancelAfter(limits.RequestTimeout);
         ExecutionResult result;
         try
         {
-            result = await ExecuteAsync(http, schema, userContext, correlationId, request, document, timeout);
+            result = await ExecuteAsync(http, schema, userContext, correlationId, request, document, limits, timeout);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {
             await WriteErrorAsync(http, StatusCodes.Status200OK, mediaType, ErrorCodes.LimitExceeded,
-                $"The request took longer than {options.RequestTimeout.TotalSeconds:0} s and was cancelled.");
+                $"The request took longer than {limits.RequestTimeoutSeconds} s and was cancelled.", "requestTimeout");
             return;
         }
 
         if (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 })
         {
-            result.Errors = [new PaasExecutionError(ErrorCodes.LimitExceeded, $"The request took longer than {options.RequestTimeout.TotalSeconds:0} s and was cancelled.")];
+            result.Errors = [TimeoutError(limits)];
         }
 
         var requestError = !result.Executed;
@@ -97,7 +107,7 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
     }
 
     private Task<ExecutionResult> ExecuteAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId,
-        GraphQLRequest request, GraphQLDocument? document, CancellationTokenSource timeout) =>
+        GraphQLRequest request, GraphQLDocument? document, RequestLimits limits, CancellationTokenSource timeout) =>
         Executer.ExecuteAsync(o =>
         {
             o.Schema = schema;
@@ -109,30 +119,44 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
             o.UserContext = userContext;
             o.RequestServices = http.RequestServices;
             o.CancellationToken = timeout.Token;
-            o.ValidationRules = DocumentValidator.CoreRules.Append(new ComplexityValidationRule(new ComplexityOptions { MaxDepth = options.MaxDepth }));
+            o.ValidationRules = DocumentValidator.CoreRules.Append(new ComplexityValidationRule(new ComplexityOptions
+            {
+                MaxDepth = limits.MaxDepth,
+                MaxComplexity = limits.MaxComplexity,
+                DefaultListImpactMultiplier = Paas.Data.Query.QueryLimits.DefaultPageSize,
+            }));
             o.UnhandledExceptionDelegate = context =>
             {
-                context.Exception = MapUnhandled(context.OriginalException, correlationId, timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested);
+                context.Exception = MapUnhandled(context.OriginalException, correlationId, limits, timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested);
                 return Task.CompletedTask;
             };
         });
 
-    public static Task WriteErrorAsync(HttpContext http, int status, string mediaType, string code, string message)
+    public static Task WriteErrorAsync(HttpContext http, int status, string mediaType, string code, string message, string? limit = null)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        var body = new { errors = new[] { new { message, extensions = new { code } } } };
+        var extensions = new Dictionary<string, object> { ["code"] = code };
+        if (limit is not null)
+        {
+            extensions["limit"] = limit;
+        }
+
+        var body = new { errors = new[] { new { message, extensions } } };
         return http.Response.WriteAsync(JsonSerializer.Serialize(body), http.RequestAborted);
     }
 
-    private ExecutionError MapUnhandled(Exception exception, string correlationId, bool timedOut)
+    private static PaasExecutionError TimeoutError(RequestLimits limits) =>
+        new(new PaasException(ErrorCodes.LimitExceeded, $"The request took longer than {limits.RequestTimeoutSeconds} s and was cancelled.", null, "requestTimeout"));
+
+    private ExecutionError MapUnhandled(Exception exception, string correlationId, RequestLimits limits, bool timedOut)
     {
         switch (exception)
         {
             case PaasException paas:
                 return new PaasExecutionError(paas);
             case OperationCanceledException when timedOut:
-                return new PaasExecutionError(ErrorCodes.LimitExceeded, $"The request took longer than {options.RequestTimeout.TotalSeconds:0} s and was cancelled.");
+                return TimeoutError(limits);
             default:
                 logger.LogError(exception, "Unhandled error while executing a GraphQL request {CorrelationId}", correlationId);
                 return new PaasExecutionError(ErrorCodes.Internal, $"An internal error occurred. Quote reference {correlationId} when reporting it.")

@@ -1,6 +1,8 @@
+using Paas.Core.Tenancy;
+
 namespace Paas.GraphQL.Http;
 
-/// <summary>Bounds on one GraphQL HTTP request (<c>Paas:GraphQL</c> in configuration).</summary>
+/// <summary>Transport bounds (<c>Paas:GraphQL</c>) and the default request limits (<c>Paas:Limits</c>).</summary>
 public sealed class GraphQLHttpOptions
 {
     /// <summary>Largest accepted request body, in bytes.</summary>
@@ -9,9 +11,6 @@ public sealed class GraphQLHttpOptions
     /// <summary>Largest accepted query document, in characters.</summary>
     public int MaxDocumentLength { get; set; } = 64 * 1024;
 
-    /// <summary>Deepest accepted selection nesting.</summary>
-    public int MaxDepth { get; set; } = 15;
-
-    /// <summary>Time after which a request is cancelled, its SQL included.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Limits for tenants that have none of their own, and for the metadata and platform APIs.</summary>
+    public RequestLimits DefaultLimits { get; set; } = new();
 }

@@ -26,6 +26,20 @@ public static class PlatformSchema
         SharedTypes.AddField(tenant, "name", new NonNullGraphType(str), t => ((TenantInfo)t!).Name);
         SharedTypes.AddField(tenant, "status", new NonNullGraphType(str), t => ((TenantInfo)t!).Status);
 
+        var limitsType = new ObjectGraphType { Name = "RequestLimits" };
+        var integer = new IntGraphType();
+        SharedTypes.AddField(limitsType, "maxDepth", new NonNullGraphType(integer), l => ((RequestLimits)l!).MaxDepth);
+        SharedTypes.AddField(limitsType, "maxComplexity", new NonNullGraphType(integer), l => ((RequestLimits)l!).MaxComplexity);
+        SharedTypes.AddField(limitsType, "maxFields", new NonNullGraphType(integer), l => ((RequestLimits)l!).MaxFields);
+        SharedTypes.AddField(limitsType, "maxPageSize", new NonNullGraphType(integer), l => ((RequestLimits)l!).MaxPageSize);
+        SharedTypes.AddField(limitsType, "requestTimeoutSeconds", new NonNullGraphType(integer), l => ((RequestLimits)l!).RequestTimeoutSeconds);
+        SharedTypes.AddField(tenant, "limits", limitsType, t => ((TenantInfo)t!).Limits, "The tenant's own request limits; null when it uses the platform defaults.");
+        var limitsInput = new InputObjectGraphType { Name = "RequestLimitsInput" };
+        foreach (var name in new[] { "maxDepth", "maxComplexity", "maxFields", "maxPageSize", "requestTimeoutSeconds" })
+        {
+            limitsInput.AddField(new GraphField { Name = name, ResolvedType = new NonNullGraphType(integer) });
+        }
+
         var created = new ObjectGraphType { Name = "CreateTenantPayload" };
         SharedTypes.AddField(created, "tenant", new NonNullGraphType(tenant), p => ((CreatedTenant)p!).Tenant);
         SharedTypes.AddField(created, "adminApiKey", new NonNullGraphType(str), p => ((CreatedTenant)p!).AdminApiKey,
@@ -75,6 +89,29 @@ public static class PlatformSchema
                 Resolver = Resolve.Async(async c => await Catalog(c).SetStatusAsync(c.GetArgument<string>("slug"), status, c.CancellationToken)),
             });
         }
+
+        mutation.AddField(new GraphField
+        {
+            Name = "setTenantLimits",
+            Description = "Sets a tenant's own request limits; null returns it to the platform defaults.",
+            ResolvedType = new NonNullGraphType(tenant),
+            Arguments = new QueryArguments(
+                new QueryArgument(new NonNullGraphType(str)) { Name = "slug" },
+                new QueryArgument(limitsInput) { Name = "limits" }),
+            Resolver = Resolve.Async(async c =>
+            {
+                var values = c.GetArgument<object?>("limits") as IDictionary<string, object?>;
+                var limits = values is null ? null : new RequestLimits
+                {
+                    MaxDepth = (int)values["maxDepth"]!,
+                    MaxComplexity = (int)values["maxComplexity"]!,
+                    MaxFields = (int)values["maxFields"]!,
+                    MaxPageSize = (int)values["maxPageSize"]!,
+                    RequestTimeoutSeconds = (int)values["requestTimeoutSeconds"]!,
+                };
+                return await Catalog(c).SetLimitsAsync(c.GetArgument<string>("slug"), limits, c.CancellationToken);
+            }),
+        });
 
         var schema = new Schema { Query = query, Mutation = mutation };
         schema.Initialize();

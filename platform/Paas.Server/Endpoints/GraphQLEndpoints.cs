@@ -26,7 +26,7 @@ public static class GraphQLEndpoints
     }
 
     private static async Task DataAsync(HttpContext http, GraphQLHttpHandler handler, MetadataCache metadata, TenantSchemaCache schemas,
-        IDatabaseConnector connector, TimeProvider time)
+        IDatabaseConnector connector, TimeProvider time, GraphQLHttpOptions options)
     {
         if (await TenantCallerAsync(http) is not { } caller)
         {
@@ -35,7 +35,8 @@ public static class GraphQLEndpoints
 
         var snapshot = await metadata.GetAsync(caller.Tenant, http.RequestAborted);
         var schema = await schemas.GetAsync(caller.Tenant, snapshot);
-        await handler.HandleAsync(http, schema, new DataRequestContext(caller, snapshot, connector, time), CorrelationId.Of(http));
+        var limits = caller.Tenant.Limits ?? options.DefaultLimits;
+        await handler.HandleAsync(http, schema, new DataRequestContext(caller, snapshot, connector, time, limits), CorrelationId.Of(http), limits);
     }
 
     private static async Task MetadataAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, MetadataService service)
@@ -45,7 +46,7 @@ public static class GraphQLEndpoints
             return;
         }
 
-        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service), CorrelationId.Of(http));
+        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service), CorrelationId.Of(http), caller.Tenant.Limits);
     }
 
     private static async Task PlatformAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, TenantCatalog catalog)
