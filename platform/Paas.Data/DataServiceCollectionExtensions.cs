@@ -37,6 +37,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<MetadataChangeFeed>();
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<PlatformMigrator>();
+        services.AddSingleton<Import.RecordImporter>();
         return services;
     }
 

@@ -39,6 +39,11 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = graphql.MaxB
 
 var app = builder.Build();
 
+if (args is ["import", ..])
+{
+    return await ImportCommand.RunAsync(app.Services, args, CancellationToken.None);
+}
+
 var result = await app.Services.GetRequiredService<Bootstrapper>().RunAsync(CancellationToken.None);
 
 app.UseCorrelationId();
@@ -47,6 +52,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapPaasHealth();
 app.MapPaasGraphQL();
+app.MapPaasImport();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
@@ -66,6 +72,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
 });
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public for the HTTP tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -11,6 +11,12 @@ public static class RecordSql
     {
         var d = session.Dialect;
         var fields = definition.LiveFields.Where(f => rows.Any(r => r.ContainsKey(f.ApiName))).ToList();
+        if (rows.Count >= BulkCopy.MinimumRows && session.Connection is Npgsql.NpgsqlConnection)
+        {
+            await BulkCopy.InsertAsync(session, definition, fields, rows, ct);
+            return;
+        }
+
         var columns = string.Join(", ", fields.Select(f => d.Quote(f.Column)));
         var perStatement = Math.Max(1, Math.Min(500, d.MaxParameters / Math.Max(1, fields.Count)));
         foreach (var chunk in rows.Chunk(perStatement))
@@ -128,6 +134,13 @@ public static class RecordSql
         }
     }
 
+    internal static PaasException UniqueConflict(ObjectDefinition definition, string? where)
+    {
+        var field = definition.Fields.FirstOrDefault(f => where == f.Column || where == Metadata.SchemaDdl.UniqueIndexName(definition, f));
+        var name = field?.ApiName ?? "input";
+        return PaasException.Conflict($"Another {definition.ApiName} already has this {name}.", [new FieldError(name, "This value is already taken.")]);
+    }
+
     private static async Task<int> ExecuteMappingUniqueAsync(TenantSession session, ObjectDefinition definition, Sql.SqlStatement statement, CancellationToken ct)
     {
         try
@@ -136,9 +149,7 @@ public static class RecordSql
         }
         catch (Exception ex) when (session.Dialect.IsUniqueViolation(ex, out var where))
         {
-            var field = definition.Fields.FirstOrDefault(f => where == f.Column || where == Metadata.SchemaDdl.UniqueIndexName(definition, f));
-            var name = field?.ApiName ?? "input";
-            throw PaasException.Conflict($"Another {definition.ApiName} already has this {name}.", [new FieldError(name, "This value is already taken.")]);
+            throw UniqueConflict(definition, where);
         }
     }
 }

@@ -90,7 +90,7 @@ public sealed class PostgresDialect : ISqlDialect
         return false;
     }
 
-    private static NpgsqlDbType DbType(FieldDefinition field) => field.Type switch
+    internal static NpgsqlDbType DbType(FieldDefinition field) => field.Type switch
     {
         FieldType.LongText => NpgsqlDbType.Text,
         FieldType.Integer => NpgsqlDbType.Bigint,
