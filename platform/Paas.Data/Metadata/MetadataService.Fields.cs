@@ -3,6 +3,7 @@ using Paas.Core.Metadata;
 using Paas.Core.Records;
 using Paas.Core.Tenancy;
 using Paas.Data.Sql;
+using Paas.Data.Storage;
 
 namespace Paas.Data.Metadata;
 
@@ -163,7 +164,53 @@ public sealed partial class MetadataService
             return true;
         }, ct);
 
-    public Task<IndexDefinition> CreateIndexAsync(TenantInfo tenant, IndexInput input, CancellationToken ct) =>
+    /// <summary>
+    /// Adds a composite index. On PostgreSQL it is built with CREATE INDEX CONCURRENTLY after the definition commits,
+    /// so writes go on while it builds; if the build fails, the definition is taken back and the error reported.
+    /// </summary>
+    public async Task<IndexDefinition> CreateIndexAsync(TenantInfo tenant, IndexInput input, CancellationToken ct)
+    {
+        var concurrently = connector.Dialect.Provider == Core.Configuration.DatabaseProvider.Postgres;
+        var (index, owner, physical) = await DefineIndexAsync(tenant, input, buildNow: !concurrently, ct);
+        if (!concurrently)
+        {
+            return index;
+        }
+
+        try
+        {
+            await using var connection = await connector.OpenAsync(tenant, ct);
+            await using var session = new Storage.TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, []));
+            await SchemaDdl.CreateIndexAsync(session, owner, index.Name, physical, index.Unique, ct, concurrently: true);
+            return index;
+        }
+        catch (Exception ex)
+        {
+            await using (var connection = await connector.OpenAsync(tenant, CancellationToken.None))
+            await using (var session = new Storage.TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, [])))
+            {
+                await SchemaDdl.DropIndexAsync(session, index.Name, CancellationToken.None);
+            }
+
+            await DeleteIndexDefinitionAsync(tenant, owner.ApiName, index.Name, CancellationToken.None);
+            if (connector.Dialect.IsUniqueViolation(ex, out _))
+            {
+                throw PaasException.Validation("unique", "Existing records have duplicate values for these fields.");
+            }
+
+            throw;
+        }
+    }
+
+    private Task<bool> DeleteIndexDefinitionAsync(TenantInfo tenant, string objectName, string name, CancellationToken ct) =>
+        ChangeAsync(tenant, change =>
+        {
+            var owner = RequireObject(change.Before, objectName);
+            change.Save(owner with { Indexes = owner.Indexes.Where(i => i.Name != name).ToList() });
+            return Task.FromResult(true);
+        }, ct);
+
+    private Task<(IndexDefinition Index, ObjectDefinition Owner, List<IndexColumn> Physical)> DefineIndexAsync(TenantInfo tenant, IndexInput input, bool buildNow, CancellationToken ct) =>
         ChangeAsync(tenant, async change =>
         {
             var owner = RequireObject(change.Before, input.Object);
@@ -205,17 +252,20 @@ public sealed partial class MetadataService
             }
 
             var index = new IndexDefinition { Name = name, Fields = columns.ToList(), Unique = input.Unique };
-            try
+            if (buildNow)
             {
-                await SchemaDdl.CreateIndexAsync(change.Session, owner, name, physical, input.Unique, ct);
-            }
-            catch (Exception ex) when (change.Session.Dialect.IsUniqueViolation(ex, out _))
-            {
-                throw PaasException.Validation("unique", "Existing records have duplicate values for these fields.");
+                try
+                {
+                    await SchemaDdl.CreateIndexAsync(change.Session, owner, name, physical, input.Unique, ct);
+                }
+                catch (Exception ex) when (change.Session.Dialect.IsUniqueViolation(ex, out _))
+                {
+                    throw PaasException.Validation("unique", "Existing records have duplicate values for these fields.");
+                }
             }
 
             change.Save(owner with { Indexes = [.. owner.Indexes, index] });
-            return index;
+            return (index, owner, physical);
         }, ct);
 
     public Task<bool> DeleteIndexAsync(TenantInfo tenant, string objectName, string name, CancellationToken ct) =>

@@ -70,12 +70,13 @@ public static class SchemaDdl
     public static string PlainIndexName(ObjectDefinition definition, FieldDefinition field) => SqlNames.Index("ix", definition.Table, [field.Column]);
 
     /// <param name="columns">Physical column names with their direction.</param>
-    public static async Task CreateIndexAsync(TenantSession session, ObjectDefinition definition, string name, IReadOnlyList<IndexColumn> columns, bool unique, CancellationToken ct)
+    /// <param name="concurrently">PostgreSQL only, outside a transaction: build without blocking writes.</param>
+    public static async Task CreateIndexAsync(TenantSession session, ObjectDefinition definition, string name, IReadOnlyList<IndexColumn> columns, bool unique, CancellationToken ct, bool concurrently = false)
     {
         var d = session.Dialect;
         var list = string.Join(", ", columns.Select(c => d.Quote(c.Field) + (c.Descending ? " DESC" : "")));
         await session.ExecuteAsync(session.Statement().Append(
-            $"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {d.Quote(name)} ON {session.Table(definition)} ({list})"), ct);
+            $"CREATE {(unique ? "UNIQUE " : "")}INDEX {(concurrently ? "CONCURRENTLY " : "")}IF NOT EXISTS {d.Quote(name)} ON {session.Table(definition)} ({list})"), ct);
     }
 
     public static async Task DropIndexAsync(TenantSession session, string name, CancellationToken ct)
