@@ -28,7 +28,7 @@ var graphql = builder.Configuration.GetSection("Paas:GraphQL").Get<GraphQLHttpOp
 graphql.DefaultLimits = (builder.Configuration.GetSection("Paas:Limits").Get<RequestLimits>() ?? new RequestLimits()).Validate();
 
 builder.Services.AddPaasData(database);
-builder.Services.AddPaasGraphQL(graphql);
+builder.Services.AddPaasGraphQL(graphql, builder.Configuration.GetSection("Paas:SchemaCache").Get<SchemaCacheOptions>());
 builder.Services.AddSingleton(bootstrap);
 builder.Services.AddSingleton<Bootstrapper>();
 builder.Services.AddHostedService<MetadataChangeListener>();

@@ -7,13 +7,13 @@ public static partial class ApiNames
 {
     public const int MaxLength = 40;
 
-    [GeneratedRegex(@"^([a-z][a-z0-9]{1,14}__)?[A-Z][A-Za-z0-9]{0,39}$")]
+    [GeneratedRegex(@"^([a-z][a-z0-9]{1,14}__)?[A-Z][A-Za-z0-9]{0,39}\z")]
     private static partial Regex ObjectPattern();
 
-    [GeneratedRegex(@"^([a-z][a-z0-9]{1,14}__)?[a-z][A-Za-z0-9]{0,39}$")]
+    [GeneratedRegex(@"^([a-z][a-z0-9]{1,14}__)?[a-z][A-Za-z0-9]{0,39}\z")]
     private static partial Regex FieldPattern();
 
-    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,38}[a-z0-9]\z")]
     private static partial Regex SlugPattern();
 
     /// <summary>Object names that would collide with the generated schema's own types.</summary>
@@ -37,7 +37,7 @@ public static partial class ApiNames
     {
         "and", "or", "not", "cursor", "node", "nodes", "edges", "totalCount", "pageInfo", "history", "key",
         "count", "sum", "avg", "min", "max", "groupBy", "having", "owner", "deleted", "isDeleted", "deletedAt",
-        "typename", "approvals", "stageHistory", "true", "false", "null",
+        "typename", "approvals", "stageHistory", "true", "false", "null", "isNull",
     };
 
     public static string? ValidateObjectName(string? name)

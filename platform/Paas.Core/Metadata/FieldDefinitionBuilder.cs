@@ -35,9 +35,14 @@ public static partial class FieldDefinitionBuilder
             }
         }
 
+        var label = input.Label ?? existing?.Label;
+        if (errors.HasErrors)
+        {
+            ValidateLabel("label", label, errors);
+        }
+
         errors.ThrowIfAny();
         var type = input.Type ?? existing!.Type;
-        var label = input.Label ?? existing?.Label;
 
         // On a type change, options that the new type does not take are dropped rather than reported.
         var keep = existing is not null && (existing.Type == type || SameOptionFamily(existing.Type, type)) ? existing : null;
@@ -51,8 +56,8 @@ public static partial class FieldDefinitionBuilder
             Column = existing?.Column ?? input.ApiName!,
             IsSystem = existing?.IsSystem ?? false,
             Required = input.Required ?? existing?.Required ?? false,
-            Unique = input.Unique ?? existing?.Unique ?? false,
-            Indexed = input.Indexed ?? existing?.Indexed ?? false,
+            Unique = input.Unique ?? (type.IsIndexable() ? existing?.Unique : null) ?? false,
+            Indexed = input.Indexed ?? (type.IsIndexable() ? existing?.Indexed : null) ?? false,
             DefaultValue = input.ClearDefaultValue ? null : input.DefaultValue ?? keep?.DefaultValue,
             MaxLength = input.MaxLength ?? keep?.MaxLength,
             Precision = input.Precision ?? keep?.Precision,

@@ -22,17 +22,17 @@ public static class FieldValueCoercer
             return true;
         }
 
-        if (input is JsonElement element)
-        {
-            input = FromJson(element, field.Type);
-            if (input is null)
-            {
-                return true;
-            }
-        }
-
         try
         {
+            if (input is JsonElement element)
+            {
+                input = FromJson(element, field.Type);
+                if (input is null)
+                {
+                    return true;
+                }
+            }
+
             error = field.Type switch
             {
                 FieldType.Text or FieldType.LongText => Text(field, input, out value),
@@ -52,7 +52,7 @@ public static class FieldValueCoercer
                 _ => "Unsupported field type.",
             };
         }
-        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidCastException or JsonException)
+        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidCastException or JsonException or ArgumentException)
         {
             error = $"'{Shorten(input)}' is not a valid {field.Type.ToContractName()} value.";
         }
@@ -111,6 +111,11 @@ public static class FieldValueCoercer
         if (text.Contains('\0', StringComparison.Ordinal))
         {
             return "Must not contain NUL characters.";
+        }
+
+        if (!IsWellFormed(text))
+        {
+            return "Is not valid Unicode text (an unpaired surrogate).";
         }
 
         value = text;
@@ -320,13 +325,37 @@ public static class FieldValueCoercer
             string s => JsonDocument.Parse(s, new JsonDocumentOptions { MaxDepth = 32 }).RootElement.Clone(),
             _ => JsonSerializer.SerializeToElement(input),
         };
-        if (element.GetRawText().Length > FieldTypeInfo.MaxJsonBytes)
+        var raw = element.GetRawText();
+        if (raw.Length > FieldTypeInfo.MaxJsonBytes)
         {
             return $"A JSON value may be at most {FieldTypeInfo.MaxJsonBytes} characters.";
         }
 
+        // PostgreSQL's jsonb cannot hold a NUL character; refuse it on every engine so both behave alike.
+        if (raw.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) || !IsWellFormed(raw))
+        {
+            return "A JSON value may not contain NUL characters or unpaired surrogates.";
+        }
+
         value = element;
         return null;
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Shorten(object? value)

@@ -53,6 +53,10 @@ public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metada
                 case "not":
                     parts.Add("NOT (" + CompileObject(definition, alias, AsMap(value, at), at, depth + 1) + ")");
                     break;
+                case "isNull":
+                    // A record reached at the top level always exists; under a relation this is handled on the relation column.
+                    parts.Add(value is true ? "1=0" : "1=1");
+                    break;
                 default:
                     var field = definition.FindField(key) ?? throw PaasException.Validation(at, $"'{definition.ApiName}' has no field '{key}'.");
                     parts.Add(field.Type.IsRelation()
@@ -77,6 +81,10 @@ public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metada
             if (key == SystemFields.Id && value is not null)
             {
                 parts.Add(CompileField(field with { Type = FieldType.Id }, column, AsMap(value, $"{path}.id"), $"{path}.id"));
+            }
+            else if (key == "isNull" && value is bool isNull)
+            {
+                parts.Add(isNull ? $"{column} IS NULL" : $"{column} IS NOT NULL");
             }
             else
             {

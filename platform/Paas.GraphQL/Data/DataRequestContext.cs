@@ -16,7 +16,7 @@ public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, I
     public IDatabaseConnector Connector => connector;
     public TimeProvider Time => time;
 
-    private readonly Dictionary<GraphQLParser.AST.GraphQLField, ChildListLoader> _childLoaders = [];
+    private readonly Dictionary<(GraphQLParser.AST.GraphQLField Field, string Path), ChildListLoader> _childLoaders = [];
     private int _statementCount;
 
     /// <summary>SQL statements this request ran, for diagnostics and the tests that bound them.</summary>
@@ -28,15 +28,19 @@ public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, I
 
     public void AddStatements(int count) => Interlocked.Add(ref _statementCount, count);
 
-    /// <summary>One loader per selection of a reverse relation: all parents under that selection share it.</summary>
-    public ChildListLoader ChildLoader(GraphQLParser.AST.GraphQLField field, Func<ChildListLoader> create)
+    /// <summary>
+    /// One loader per selection of a reverse relation and per place in the response (its path without list indexes):
+    /// all parents there share it. A fragment used at two levels gives two loaders.
+    /// </summary>
+    public ChildListLoader ChildLoader(IResolveFieldContext context, Func<ChildListLoader> create)
     {
+        var key = (context.FieldAst, string.Join('.', context.ResponsePath.OfType<string>()));
         lock (_childLoaders)
         {
-            if (!_childLoaders.TryGetValue(field, out var loader))
+            if (!_childLoaders.TryGetValue(key, out var loader))
             {
                 loader = create();
-                _childLoaders[field] = loader;
+                _childLoaders[key] = loader;
             }
 
             return loader;

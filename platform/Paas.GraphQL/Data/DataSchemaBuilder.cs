@@ -118,6 +118,12 @@ public sealed class DataSchemaBuilder
             });
         }
 
+        filter.AddField(new GraphField
+        {
+            Name = "isNull",
+            ResolvedType = _shared.Boolean,
+            Description = "Under a relation: whether the relation is empty (at the top level a record always exists).",
+        });
         filter.AddField(new GraphField { Name = "and", ResolvedType = new ListGraphType(new NonNullGraphType(filter)) });
         filter.AddField(new GraphField { Name = "or", ResolvedType = new ListGraphType(new NonNullGraphType(filter)) });
         filter.AddField(new GraphField { Name = "not", ResolvedType = filter });

@@ -47,7 +47,7 @@ public static class RecordResolvers
     {
         var request = DataRequestContext.From(context);
         var parentId = (Guid)((IReadOnlyDictionary<string, object?>)context.Source!)[SystemFields.Id]!;
-        var loader = request.ChildLoader(context.FieldAst, () => new ChildListLoader(ListRequestFor(context, child), parentField, request));
+        var loader = request.ChildLoader(context, () => new ChildListLoader(ListRequestFor(context, child), parentField, request));
         return loader.Add(parentId);
     }
 

@@ -10,22 +10,35 @@ namespace Paas.GraphQL.Data;
 /// <summary>
 /// Each tenant's built data schema, keyed by metadata version. A metadata change starts the rebuild at once, off the
 /// request path; a request that arrives first waits for that same build. Built schemas are never mutated or disposed,
-/// so a request still running on an older schema is unaffected. Bounded: the least recently used tenants are dropped.
+/// so a request still running on an older schema is unaffected. Bounded by tenant count and by estimated memory
+/// (about 3 KB per field, measured on a 200 × 30 schema): the least recently used tenants are dropped first.
 /// </summary>
 public sealed class TenantSchemaCache
 {
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
     private readonly ILogger<TenantSchemaCache> _logger;
     private readonly int _capacity;
+    private readonly long _maxBytes;
+    private long _clock;
 
-    public TenantSchemaCache(MetadataCache metadata, ILogger<TenantSchemaCache> logger, int capacity = 1000)
+    public const long BytesPerField = 3 * 1024;
+    public const long BytesPerObject = 16 * 1024;
+
+    public TenantSchemaCache(MetadataCache metadata, ILogger<TenantSchemaCache> logger, int capacity = 1000, long maxBytes = 512L * 1024 * 1024)
     {
         _logger = logger;
         _capacity = capacity;
+        _maxBytes = maxBytes;
         metadata.Changed += (tenant, snapshot) => _ = GetAsync(tenant, snapshot);
     }
 
     public int Count => _entries.Count;
+
+    /// <summary>The estimated memory of the cached schemas.</summary>
+    public long EstimatedBytes => _entries.Values.Sum(e => e.Bytes);
+
+    public static long Estimate(TenantMetadata metadata) =>
+        metadata.LiveObjects.Sum(o => BytesPerObject + (o.Fields.Count * BytesPerField));
 
     public Task<ISchema> GetAsync(TenantInfo tenant, TenantMetadata metadata)
     {
@@ -33,17 +46,17 @@ public sealed class TenantSchemaCache
             tenant.Id,
             _ => Start(tenant, metadata),
             (_, existing) => existing.Version >= metadata.Version && !existing.Schema.IsFaulted ? existing : Start(tenant, metadata));
-        entry.LastUsed = Environment.TickCount64;
-        if (_entries.Count > _capacity)
+        entry.LastUsed = Interlocked.Increment(ref _clock);
+        if (_entries.Count > _capacity || EstimatedBytes > _maxBytes)
         {
-            Evict();
+            Evict(tenant.Id);
         }
 
         return entry.Schema;
     }
 
     private Entry Start(TenantInfo tenant, TenantMetadata metadata) =>
-        new(metadata.Version, Task.Run(() =>
+        new(metadata.Version, Estimate(metadata), Task.Run(() =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var schema = DataSchemaBuilder.Build(metadata);
@@ -52,17 +65,27 @@ public sealed class TenantSchemaCache
             return schema;
         }));
 
-    private void Evict()
+    private void Evict(Guid keep)
     {
-        foreach (var (id, _) in _entries.OrderBy(e => e.Value.LastUsed).Take(_entries.Count - _capacity))
+        var total = EstimatedBytes;
+        foreach (var (id, entry) in _entries.Where(e => e.Key != keep).OrderBy(e => e.Value.LastUsed).ToList())
         {
-            _entries.TryRemove(id, out _);
+            if (_entries.Count <= _capacity && total <= _maxBytes)
+            {
+                break;
+            }
+
+            if (_entries.TryRemove(id, out _))
+            {
+                total -= entry.Bytes;
+            }
         }
     }
 
-    private sealed class Entry(long version, Task<ISchema> schema)
+    private sealed class Entry(long version, long bytes, Task<ISchema> schema)
     {
         public long Version { get; } = version;
+        public long Bytes { get; } = bytes;
         public Task<ISchema> Schema { get; } = schema;
         public long LastUsed { get; set; }
     }

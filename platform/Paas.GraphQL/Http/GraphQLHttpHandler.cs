@@ -58,6 +58,12 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
         {
             document = GraphQLParser.Parser.Parse(request.Query!, new GraphQLParser.ParserOptions { MaxDepth = 4 * RequestLimits.HardMaxDepth });
         }
+        catch (GraphQLParser.Exceptions.GraphQLMaxDepthExceededException)
+        {
+            await WriteErrorAsync(http, mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, mediaType, ErrorCodes.LimitExceeded,
+                $"The document nests deeper than {4 * RequestLimits.HardMaxDepth} levels.", "maxDepth");
+            return;
+        }
         catch (GraphQLParser.Exceptions.GraphQLParserException)
         {
             // The executer parses again and reports the syntax error in the normal shape.
@@ -250,7 +256,7 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
                 ? (null, "The request body needs a 'query'.", StatusCodes.Status400BadRequest)
                 : (parsed, null, 0);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException or OverflowException)
         {
             return (null, "The request body is not valid GraphQL-over-HTTP JSON.", StatusCodes.Status400BadRequest);
         }
