@@ -13,6 +13,9 @@ public static partial class ApiNames
     [GeneratedRegex(@"^([a-z][a-z0-9]{1,14}__)?[a-z][A-Za-z0-9]{0,39}\z")]
     private static partial Regex FieldPattern();
 
+    [GeneratedRegex(@"^([a-z][a-z0-9]{1,14}__)?[a-z][A-Za-z0-9]{0,49}\z")]
+    private static partial Regex PluralPattern();
+
     [GeneratedRegex(@"^[a-z][a-z0-9-]{0,38}[a-z0-9]\z")]
     private static partial Regex SlugPattern();
 
@@ -79,9 +82,10 @@ public static partial class ApiNames
             : null;
     }
 
+    /// <summary>Plurals may be a little longer than names, so that every valid 40-character name has its English plural.</summary>
     public static string? ValidatePluralName(string? name) =>
-        string.IsNullOrEmpty(name) || !FieldPattern().IsMatch(name)
-            ? "A plural API name must be camelCase: a small letter, then up to 39 letters or digits."
+        string.IsNullOrEmpty(name) || !PluralPattern().IsMatch(name)
+            ? "A plural API name must be camelCase: a small letter, then up to 49 letters or digits."
             : null;
 
     public static bool IsValidSlug(string? slug) => slug is not null && SlugPattern().IsMatch(slug) && !slug.Contains("--", StringComparison.Ordinal);

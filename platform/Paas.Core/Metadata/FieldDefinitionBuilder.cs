@@ -76,7 +76,7 @@ public static partial class FieldDefinitionBuilder
     }
 
     public static string? ValidateAutoNumberFormat(string format) =>
-        NumberToken().Matches(format).Count != 1 || format.Length > 40
+        NumberToken().Matches(format).Count != 1 || format.Length > 40 || format.Any(char.IsControl)
             ? "An auto-number format needs exactly one number token such as {0000}, and at most 40 characters."
             : null;
 
@@ -94,6 +94,10 @@ public static partial class FieldDefinitionBuilder
         else if (label.Length > MaxLabelLength)
         {
             errors.Add(path, $"A label may be at most {MaxLabelLength} characters.");
+        }
+        else if (label.Contains('\0', StringComparison.Ordinal))
+        {
+            errors.Add(path, "A label may not contain NUL characters.");
         }
     }
 
@@ -119,9 +123,9 @@ public static partial class FieldDefinitionBuilder
     private static void ValidateOptions(TenantMetadata metadata, ObjectDefinition owner, FieldDefinition field, FieldDefinition? existing, FieldErrorList errors)
     {
         var type = field.Type;
-        if (field.HelpText is { Length: > 1000 })
+        if (field.HelpText is { Length: > 1000 } || field.HelpText?.Contains('\0', StringComparison.Ordinal) == true)
         {
-            errors.Add("helpText", "Help text may be at most 1000 characters.");
+            errors.Add("helpText", "Help text may be at most 1000 characters, without NUL characters.");
         }
 
         if (field.MaxLength is { } max)
@@ -222,9 +226,10 @@ public static partial class FieldDefinitionBuilder
         {
             errors.Add("values", $"A picklist may have at most {MaxPicklistValues} values.");
         }
-        else if (field.Values.Any(v => string.IsNullOrWhiteSpace(v) || v.Length > 255 || (field.Type == FieldType.MultiPicklist && v.Contains(';', StringComparison.Ordinal))))
+        else if (field.Values.Any(v => string.IsNullOrWhiteSpace(v) || v.Length > 255 || v.Any(char.IsControl)
+                     || (field.Type == FieldType.MultiPicklist && v.Contains(';', StringComparison.Ordinal))))
         {
-            errors.Add("values", "Picklist values must be non-blank, at most 255 characters, and (for multi-picklists) free of ';'.");
+            errors.Add("values", "Picklist values must be non-blank, at most 255 characters, free of control characters and (for multi-picklists) of ';'.");
         }
         else if (field.Values.Distinct(StringComparer.Ordinal).Count() != field.Values.Count)
         {

@@ -18,6 +18,17 @@ public sealed class TenantMetadata(long version, IReadOnlyList<ObjectDefinition>
     public ObjectDefinition? FindObjectIncludingDeleted(string apiName) =>
         _byName.GetValueOrDefault(apiName);
 
+    /// <summary>
+    /// Relation fields that point at <paramref name="target"/> and still hold data: in live or deleted objects,
+    /// live or deleted (not yet purged). Record deletes must keep all of them consistent, or a restore would
+    /// bring back dangling references.
+    /// </summary>
+    public IEnumerable<(ObjectDefinition Object, FieldDefinition Field)> StoredReferencesTo(string target) =>
+        from o in AllObjects
+        from f in o.Fields
+        where f.Type.IsRelation() && f.Target == target
+        select (o, f);
+
     /// <summary>Live relation fields of live objects that point at <paramref name="target"/>.</summary>
     public IEnumerable<(ObjectDefinition Object, FieldDefinition Field)> ReferencesTo(string target) =>
         from o in LiveObjects

@@ -43,7 +43,7 @@ public sealed class CsvReader(TextReader reader)
                 }
 
                 fields.Add(field.ToString());
-                return fields;
+                return fields.Count > MaxColumns ? throw new FormatException($"Line {Line}: more than {MaxColumns} columns.") : fields;
             }
 
             any = true;
@@ -90,7 +90,7 @@ public sealed class CsvReader(TextReader reader)
             {
                 _nextLine++;
                 fields.Add(field.ToString());
-                return fields;
+                return fields.Count > MaxColumns ? throw new FormatException($"Line {Line}: more than {MaxColumns} columns.") : fields;
             }
             else
             {

@@ -107,6 +107,13 @@ public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider ti
         foreach (var row in batch)
         {
             var errors = new FieldErrorList();
+            if (row.Values.Count > state.Header.Count)
+            {
+                errors.Add("row", $"The row has {row.Values.Count} cells but the header names {state.Header.Count} fields (an unquoted comma?).");
+                await FailAsync(state, row, errors.Errors, failedRows);
+                continue;
+            }
+
             RecordInputValidator.Validate(definition, row.Input, creating: matchOn is null, "", errors);
             if (errors.HasErrors)
             {

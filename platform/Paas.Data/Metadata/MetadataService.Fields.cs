@@ -16,7 +16,6 @@ public sealed partial class MetadataService
             var field = FieldDefinitionBuilder.Build(change.Before, owner, input, null);
             var session = change.Session;
             await SchemaDdl.AddColumnAsync(session, owner, field, ct);
-            await SchemaDdl.CreateFieldIndexAsync(session, owner, field, ct);
             if (field.Type == FieldType.AutoNumber)
             {
                 await AutoNumbers.CreateSequenceAsync(session, owner, field, ct);
@@ -33,6 +32,8 @@ public sealed partial class MetadataService
                 await ExistingData.FillAsync(session, owner, field, value!, ct);
             }
 
+            // The index comes last, so that a unique field filled with one default for several records is refused clearly.
+            await CreateIndexOrExplainAsync(session, owner, field, ct);
             change.Save(owner.WithField(field));
             return field;
         }, ct);
@@ -165,108 +166,109 @@ public sealed partial class MetadataService
         }, ct);
 
     /// <summary>
-    /// Adds a composite index. On PostgreSQL it is built with CREATE INDEX CONCURRENTLY after the definition commits,
-    /// so writes go on while it builds; if the build fails, the definition is taken back and the error reported.
+    /// Adds a composite index. On PostgreSQL it is built first with CREATE INDEX CONCURRENTLY (writes go on while it
+    /// builds) and its definition is committed only once it exists; a failed build changes nothing, not even the version.
     /// </summary>
     public async Task<IndexDefinition> CreateIndexAsync(TenantInfo tenant, IndexInput input, CancellationToken ct)
     {
-        var concurrently = connector.Dialect.Provider == Core.Configuration.DatabaseProvider.Postgres;
-        var (index, owner, physical) = await DefineIndexAsync(tenant, input, buildNow: !concurrently, ct);
-        if (!concurrently)
+        if (connector.Dialect.Provider != Core.Configuration.DatabaseProvider.Postgres)
         {
-            return index;
+            return await ChangeAsync(tenant, async change =>
+            {
+                var (index, owner, physical) = PlanIndex(change.Before, input);
+                try
+                {
+                    await SchemaDdl.CreateIndexAsync(change.Session, owner, index.Name, physical, index.Unique, ct);
+                }
+                catch (Exception ex) when (change.Session.Dialect.IsUniqueViolation(ex, out _))
+                {
+                    throw DuplicateValues();
+                }
+
+                change.Save(owner with { Indexes = [.. owner.Indexes, index] });
+                return index;
+            }, ct);
+        }
+
+        var (planned, plannedOwner, plannedColumns) = PlanIndex(await cache.LoadAsync(tenant, ct), input);
+        await using (var connection = await connector.OpenAsync(tenant, ct))
+        await using (var session = new TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, [])))
+        {
+            try
+            {
+                await SchemaDdl.CreateIndexAsync(session, plannedOwner, planned.Name, plannedColumns, planned.Unique, ct, concurrently: true);
+            }
+            catch (Exception ex)
+            {
+                // A failed concurrent build leaves an invalid index behind.
+                await SchemaDdl.DropIndexAsync(session, planned.Name, CancellationToken.None);
+                throw connector.Dialect.IsUniqueViolation(ex, out _) ? DuplicateValues() : ex;
+            }
         }
 
         try
         {
-            await using var connection = await connector.OpenAsync(tenant, ct);
-            await using var session = new Storage.TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, []));
-            await SchemaDdl.CreateIndexAsync(session, owner, index.Name, physical, index.Unique, ct, concurrently: true);
-            return index;
+            return await ChangeAsync(tenant, change =>
+            {
+                var (index, owner, _) = PlanIndex(change.Before, input);
+                change.Save(owner with { Indexes = [.. owner.Indexes, index] });
+                return Task.FromResult(index);
+            }, ct);
         }
-        catch (Exception ex)
+        catch
         {
-            await using (var connection = await connector.OpenAsync(tenant, CancellationToken.None))
-            await using (var session = new Storage.TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, [])))
-            {
-                await SchemaDdl.DropIndexAsync(session, index.Name, CancellationToken.None);
-            }
-
-            await DeleteIndexDefinitionAsync(tenant, owner.ApiName, index.Name, CancellationToken.None);
-            if (connector.Dialect.IsUniqueViolation(ex, out _))
-            {
-                throw PaasException.Validation("unique", "Existing records have duplicate values for these fields.");
-            }
-
+            await using var connection = await connector.OpenAsync(tenant, CancellationToken.None);
+            await using var session = new TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, []));
+            await SchemaDdl.DropIndexAsync(session, planned.Name, CancellationToken.None);
             throw;
         }
     }
 
-    private Task<bool> DeleteIndexDefinitionAsync(TenantInfo tenant, string objectName, string name, CancellationToken ct) =>
-        ChangeAsync(tenant, change =>
+    private static PaasException DuplicateValues() => PaasException.Validation("unique", "Existing records have duplicate values for these fields.");
+
+    /// <summary>Validates an index input against a snapshot: the definition and its physical columns.</summary>
+    private static (IndexDefinition Index, ObjectDefinition Owner, List<IndexColumn> Physical) PlanIndex(TenantMetadata metadata, IndexInput input)
+    {
+        var owner = RequireObject(metadata, input.Object);
+        var errors = new FieldErrorList();
+        var columns = input.Fields ?? [];
+        if (columns.Count is 0 or > 5)
         {
-            var owner = RequireObject(change.Before, objectName);
-            change.Save(owner with { Indexes = owner.Indexes.Where(i => i.Name != name).ToList() });
-            return Task.FromResult(true);
-        }, ct);
+            errors.Add("fields", "An index has between 1 and 5 fields.");
+        }
 
-    private Task<(IndexDefinition Index, ObjectDefinition Owner, List<IndexColumn> Physical)> DefineIndexAsync(TenantInfo tenant, IndexInput input, bool buildNow, CancellationToken ct) =>
-        ChangeAsync(tenant, async change =>
+        var physical = new List<IndexColumn>();
+        foreach (var (column, i) in columns.Select((c, i) => (c, i)))
         {
-            var owner = RequireObject(change.Before, input.Object);
-            var errors = new FieldErrorList();
-            var columns = input.Fields ?? [];
-            if (columns.Count is 0 or > 5)
+            var field = owner.FindField(column.Field);
+            if (field is null)
             {
-                errors.Add("fields", "An index has between 1 and 5 fields.");
+                errors.Add($"fields[{i}].field", $"'{owner.ApiName}' has no field '{column.Field}'.");
             }
-
-            var physical = new List<IndexColumn>();
-            foreach (var (column, i) in columns.Select((c, i) => (c, i)))
+            else if (!field.Type.IsIndexable())
             {
-                var field = owner.FindField(column.Field);
-                if (field is null)
-                {
-                    errors.Add($"fields[{i}].field", $"'{owner.ApiName}' has no field '{column.Field}'.");
-                }
-                else if (!field.Type.IsIndexable())
-                {
-                    errors.Add($"fields[{i}].field", $"{field.Type.ToContractName()} fields cannot be indexed.");
-                }
-                else
-                {
-                    physical.Add(column with { Field = field.Column });
-                }
+                errors.Add($"fields[{i}].field", $"{field.Type.ToContractName()} fields cannot be indexed.");
             }
-
-            if (columns.Select(c => c.Field).Distinct(StringComparer.Ordinal).Count() != columns.Count)
+            else
             {
-                errors.Add("fields", "A field may appear only once in an index.");
+                physical.Add(column with { Field = field.Column });
             }
+        }
 
-            errors.ThrowIfAny();
-            var name = SqlNames.Index("cx", owner.Table, columns.Select(c => c.Field + (c.Descending ? "_desc" : "")));
-            if (owner.Indexes.Any(i => i.Name == name))
-            {
-                throw PaasException.Validation("fields", "An index on these fields already exists.");
-            }
+        if (columns.Select(c => c.Field).Distinct(StringComparer.Ordinal).Count() != columns.Count)
+        {
+            errors.Add("fields", "A field may appear only once in an index.");
+        }
 
-            var index = new IndexDefinition { Name = name, Fields = columns.ToList(), Unique = input.Unique };
-            if (buildNow)
-            {
-                try
-                {
-                    await SchemaDdl.CreateIndexAsync(change.Session, owner, name, physical, input.Unique, ct);
-                }
-                catch (Exception ex) when (change.Session.Dialect.IsUniqueViolation(ex, out _))
-                {
-                    throw PaasException.Validation("unique", "Existing records have duplicate values for these fields.");
-                }
-            }
+        errors.ThrowIfAny();
+        var name = SqlNames.Index("cx", owner.Table, columns.Select(c => c.Field + (c.Descending ? "_desc" : "")));
+        if (owner.Indexes.Any(i => i.Name == name))
+        {
+            throw PaasException.Validation("fields", "An index on these fields already exists.");
+        }
 
-            change.Save(owner with { Indexes = [.. owner.Indexes, index] });
-            return (index, owner, physical);
-        }, ct);
+        return (new IndexDefinition { Name = name, Fields = columns.ToList(), Unique = input.Unique }, owner, physical);
+    }
 
     public Task<bool> DeleteIndexAsync(TenantInfo tenant, string objectName, string name, CancellationToken ct) =>
         ChangeAsync(tenant, async change =>

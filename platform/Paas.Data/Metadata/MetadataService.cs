@@ -214,9 +214,9 @@ public sealed partial class MetadataService(IDatabaseConnector connector, Metada
 
     private static void ValidateDescription(string? description, FieldErrorList errors)
     {
-        if (description is { Length: > 1000 })
+        if (description is { Length: > 1000 } || description?.Contains('\0', StringComparison.Ordinal) == true)
         {
-            errors.Add("description", "A description may be at most 1000 characters.");
+            errors.Add("description", "A description may be at most 1000 characters, without NUL characters.");
         }
     }
 

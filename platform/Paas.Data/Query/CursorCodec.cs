@@ -28,7 +28,7 @@ public static class CursorCodec
     {
         try
         {
-            if (cursor.Length > 4096)
+            if (cursor.Length > 65_536)
             {
                 throw new FormatException();
             }

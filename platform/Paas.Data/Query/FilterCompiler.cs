@@ -51,7 +51,8 @@ public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metada
 
                     break;
                 case "not":
-                    parts.Add("NOT (" + CompileObject(definition, alias, AsMap(value, at), at, depth + 1) + ")");
+                    // IS NOT TRUE rather than NOT: a condition that is unknown for empty values must not hide those records.
+                    parts.Add("(" + CompileObject(definition, alias, AsMap(value, at), at, depth + 1) + ") IS NOT TRUE");
                     break;
                 case "isNull":
                     // A record reached at the top level always exists; under a relation this is handled on the relation column.
@@ -121,12 +122,12 @@ public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metada
 
             parts.Add(op switch
             {
-                "eq" => $"{column} = {Value(comparable, value, at)}",
-                "neq" => $"({column} <> {Value(comparable, value, at)} OR {column} IS NULL)",
-                "gt" => $"{column} > {Value(comparable, value, at)}",
-                "gte" => $"{column} >= {Value(comparable, value, at)}",
-                "lt" => $"{column} < {Value(comparable, value, at)}",
-                "lte" => $"{column} <= {Value(comparable, value, at)}",
+                "eq" => $"{column} = {Bound(comparable, value, at)}",
+                "neq" => $"({column} <> {Bound(comparable, value, at)} OR {column} IS NULL)",
+                "gt" => $"{column} > {Bound(comparable, value, at)}",
+                "gte" => $"{column} >= {Bound(comparable, value, at)}",
+                "lt" => $"{column} < {Bound(comparable, value, at)}",
+                "lte" => $"{column} <= {Bound(comparable, value, at)}",
                 "in" => InList(comparable, column, value, at, negate: false),
                 "nin" => InList(comparable, column, value, at, negate: true),
                 "isNull" => value is true ? $"{column} IS NULL" : $"{column} IS NOT NULL",
@@ -152,6 +153,31 @@ public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metada
         return statement.Parameter(field, coerced);
     }
 
+    /// <summary>
+    /// A range bound. Numbers are compared by value even when more precise than the field (<c>qty gt 1.5</c> on an
+    /// integer), so they are not held to the field's scale.
+    /// </summary>
+    private string Bound(FieldDefinition field, object? value, string path)
+    {
+        if (!field.Type.IsNumeric())
+        {
+            return Value(field, value, path);
+        }
+
+        decimal? number = value switch
+        {
+            decimal d => d,
+            long l => l,
+            int i => i,
+            double x when !double.IsNaN(x) && !double.IsInfinity(x) && Math.Abs(x) < 7.9e28 => (decimal)x,
+            string text when decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        };
+        return number is null
+            ? throw PaasException.Validation(path, $"'{value}' is not a number.")
+            : statement.Parameter(null, _d.ComparableNumber(field, number.Value));
+    }
+
     private string InList(FieldDefinition field, string column, object? value, string path, bool negate)
     {
         var items = AsList(value, path);
@@ -175,6 +201,11 @@ public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metada
         if (value is not string text)
         {
             throw PaasException.Validation(path, "Expected text.");
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw PaasException.Validation(path, "Must not contain NUL characters.");
         }
 
         if (text.Length > QueryLimits.MaxPatternLength)

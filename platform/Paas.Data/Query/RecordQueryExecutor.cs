@@ -144,7 +144,7 @@ public static class RecordQueryExecutor
         }
 
         var backwards = request.Last is not null || (request.Before is not null && request.First is null);
-        var size = request.Last ?? request.First ?? QueryLimits.DefaultPageSize;
+        var size = request.Last ?? request.First ?? Math.Min(QueryLimits.DefaultPageSize, request.MaxPageSize);
         if (size < 0)
         {
             throw PaasException.Validation(backwards ? "last" : "first", "The page size may not be negative.");

@@ -121,7 +121,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
             throw PaasException.LimitExceeded("cascadeDepth", "Deleting these records would cascade more than 16 levels deep.");
         }
 
-        foreach (var (child, field) in session.Metadata.ReferencesTo(definition.ApiName))
+        foreach (var (child, field) in session.Metadata.StoredReferencesTo(definition.ApiName))
         {
             if (field.Type == FieldType.Lookup)
             {

@@ -26,6 +26,9 @@ public interface ISqlDialect
     /// <summary>Sets a parameter's value (and provider type where the engine needs it).</summary>
     void SetParameter(DbParameter parameter, FieldDefinition? field, object? canonical);
 
+    /// <summary>A number to compare with a numeric column of <paramref name="field"/>, as the column stores it.</summary>
+    object ComparableNumber(FieldDefinition field, decimal value);
+
     /// <summary>A case-insensitive LIKE with '\' as the escape character.</summary>
     string ILike(string column, string pattern);
 

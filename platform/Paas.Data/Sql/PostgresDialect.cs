@@ -70,6 +70,8 @@ public sealed class PostgresDialect : ISqlDialect
         npgsql.Value = canonical is null ? DBNull.Value : field is null ? canonical : ToDb(field, canonical);
     }
 
+    public object ComparableNumber(FieldDefinition field, decimal value) => value;
+
     public string ILike(string column, string pattern) => $"{column} ILIKE {pattern} ESCAPE '\\'";
 
     public string JsonArrayContainsAny(string column, IReadOnlyList<string> parameters) =>

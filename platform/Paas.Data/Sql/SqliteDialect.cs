@@ -67,11 +67,14 @@ public sealed class SqliteDialect : ISqlDialect
         parameter.Value = canonical switch
         {
             null => DBNull.Value,
-            decimal d when field is null => decimal.Truncate(d) == d && Math.Abs(d) < long.MaxValue ? decimal.ToInt64(d) : (double)d,
+            decimal d when field is null => decimal.Truncate(d) == d && Math.Abs(d) <= long.MaxValue ? (object)decimal.ToInt64(d) : (double)d,
             _ => field is null ? canonical : ToDb(field, canonical),
         };
 
-    public string ILike(string column, string pattern) => $"{column} LIKE {pattern} ESCAPE '\\'";
+    public object ComparableNumber(FieldDefinition field, decimal value) => field.Type.IsDecimal() ? value * Scale(field) : value;
+
+    // SQLite's LIKE folds only ASCII letters; paas_fold (registered on every connection) folds all of Unicode.
+    public string ILike(string column, string pattern) => $"paas_fold({column}) LIKE paas_fold({pattern}) ESCAPE '\\'";
 
     public string JsonArrayContainsAny(string column, IReadOnlyList<string> parameters) =>
         $"EXISTS (SELECT 1 FROM json_each({column}) WHERE value IN ({string.Join(", ", parameters)}))";

@@ -87,6 +87,7 @@ public sealed class SqliteConnector : IDatabaseConnector
             DefaultTimeout = 30,
         }.ToString());
         await connection.OpenAsync(ct);
+        connection.CreateFunction("paas_fold", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
         await command.ExecuteNonQueryAsync(ct);

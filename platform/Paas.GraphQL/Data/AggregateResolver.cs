@@ -28,7 +28,7 @@ public static class AggregateResolver
             GroupBy = groupBy,
             Metrics = SelectedMetrics(context, definition, request),
             Having = Entries(context, "having").SelectMany(e => Having(definition, e)).ToList(),
-            OrderBy = Entries(context, "orderBy").Select((e, i) => Order(definition, byName, e, i)).ToList(),
+            OrderBy = Entries(context, "orderBy").Select((e, i) => Order(definition, groupBy.ToDictionary(k => k.Name, StringComparer.Ordinal), e, i)).ToList(),
             Limit = first,
         };
         await using var session = await request.OpenSessionAsync(context.CancellationToken);
@@ -112,7 +112,7 @@ public static class AggregateResolver
         {
             if (!keys.TryGetValue(inner[0].Key, out var key))
             {
-                throw PaasException.Validation(path, $"Unknown key '{inner[0].Key}'.");
+                throw PaasException.Validation(path, $"'{inner[0].Key}' is not in groupBy; groups can be ordered only by their keys.");
             }
 
             return new GroupOrder(key, null, descending);
