@@ -24,7 +24,17 @@ public static class DataServiceCollectionExtensions
                 services.AddDbContextFactory<PlatformDbContext>(o => Configure(o.UseSqlite(sqlite.PlatformConnectionString)));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
+                services.AddSingleton(_ =>
+                {
+                    // Prepare the statements a server repeats (the generated SQL of common queries) unless configured otherwise.
+                    var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                    if (connection.MaxAutoPrepare == 0)
+                    {
+                        connection.MaxAutoPrepare = 64;
+                    }
+
+                    return NpgsqlDataSource.Create(connection.ConnectionString);
+                });
                 services.AddSingleton<IDatabaseConnector>(sp => new PostgresConnector(sp.GetRequiredService<NpgsqlDataSource>()));
                 services.AddDbContextFactory<PlatformDbContext>((sp, o) => Configure(o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())));
                 break;

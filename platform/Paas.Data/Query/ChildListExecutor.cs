@@ -47,7 +47,7 @@ public static class ChildListExecutor
             {
                 var values = select.Read(reader);
                 var parent = (Guid)d.FromDb(parentField, reader.GetValue(parentOrdinal))!;
-                pages[parent].Add(new RecordRow(values, CursorCodec.Encode(order, order.Select(k => values[k.Field.ApiName]).ToList())));
+                pages[parent].Add(new RecordRow(values, order));
             }
         }
 

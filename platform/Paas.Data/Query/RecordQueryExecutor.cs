@@ -91,7 +91,7 @@ public static class RecordQueryExecutor
             while (await reader.ReadAsync(ct))
             {
                 var values = select.Read(reader);
-                rows.Add(new RecordRow(values, CursorCodec.Encode(order, order.Select(k => values[k.Field.ApiName]).ToList())));
+                rows.Add(new RecordRow(values, order));
             }
         }
 

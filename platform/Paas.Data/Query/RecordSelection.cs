@@ -36,5 +36,22 @@ public sealed record ListRequest
 
 public sealed record RecordPage(IReadOnlyList<RecordRow> Rows, bool HasNextPage, bool HasPreviousPage, long? TotalCount);
 
-/// <summary>A record as read: field values by API name (relations as nested rows) and its cursor.</summary>
-public sealed record RecordRow(IReadOnlyDictionary<string, object?> Values, string Cursor);
+/// <summary>A record as read: field values by API name (relations as nested rows) and its cursor, encoded only if asked for.</summary>
+public sealed class RecordRow
+{
+    private readonly IReadOnlyList<SortKey> _order;
+    private string? _cursor;
+
+    public RecordRow(IReadOnlyDictionary<string, object?> values, IReadOnlyList<SortKey> order)
+    {
+        Values = values;
+        _order = order;
+    }
+
+    public IReadOnlyDictionary<string, object?> Values { get; }
+
+    public string Cursor => _cursor ??= CursorCodec.Encode(_order, _order.Select(k => Values[k.Field.ApiName]).ToList());
+
+    /// <summary>The same row (and cursor) with other values, e.g. reshaped for a caller.</summary>
+    public RecordRow WithValues(IReadOnlyDictionary<string, object?> values) => new(values, _order) { _cursor = Cursor };
+}

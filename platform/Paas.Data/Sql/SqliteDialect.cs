@@ -15,7 +15,8 @@ public sealed class SqliteDialect : ISqlDialect
 {
     public DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
-    public int MaxParameters => 30_000;
+    // SQLite looks parameters up by name linearly: many small statements beat a few huge ones.
+    public int MaxParameters => 999;
 
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -197,7 +197,7 @@ public sealed class TestTenant : IAsyncDisposable
             Before = before,
             IncludeTotalCount = totalCount,
         }, None);
-        return page with { Rows = page.Rows.Select(r => r with { Values = Flatten(r.Values) }).ToList() };
+        return page with { Rows = page.Rows.Select(r => r.WithValues(Flatten(r.Values))).ToList() };
     }
 
     /// <summary>The names of the records matching <paramref name="filterJson"/>, in name order.</summary>

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Paas.Bench;
+
+var options = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+var run = new BenchRun(options);
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    Console.Error.WriteLine("Cancelling: stopping child processes and removing temp folders…");
+    cancel.Cancel();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => run.Cleanup();
+
+try
+{
+    var allPassed = await run.ExecuteAsync(cancel.Token);
+    return allPassed ? 0 : 1;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return 130;
+}
+catch (BenchException e)
+{
+    Console.Error.WriteLine();
+    Console.Error.WriteLine("The benchmark could not complete: " + e.Message);
+    run.PrintPartial();
+    return 2;
+}
+finally
+{
+    run.Cleanup();
+}
+
+namespace Paas.Bench
+{
+    internal sealed record BenchOptions(string Provider, bool Quick, bool Keep)
+    {
+        public const string Usage = """
+            Usage: dotnet run -c Release --project bench/Paas.Bench -- [--provider Postgres|Sqlite] [--quick] [--keep]
+              --provider  database engine of the platform (default Postgres; Sqlite has no pgbench/COPY baseline)
+              --quick     3 s per load run instead of 10 s, fewer repetitions (about 3 minutes in all)
+              --keep      keep the temp folder (server log, CSV files, scripts) instead of deleting it
+            Exit code: 0 when every figure passes, 1 when some fail, 2 when the run could not complete.
+            """;
+
+        public bool IsPostgres => Provider == "Postgres";
+
+        /// <summary>Seconds of each measured wrk/pgbench run.</summary>
+        public int Seconds => Quick ? 3 : 10;
+
+        /// <summary>Seconds of the warm-up run before each measured run.</summary>
+        public int WarmupSeconds => Quick ? 2 : 5;
+
+        public static BenchOptions? Parse(string[] args)
+        {
+            var provider = "Postgres";
+            bool quick = false, keep = false;
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--provider" when i + 1 < args.Length:
+                        provider = args[++i];
+                        break;
+                    case var a when a.StartsWith("--provider=", StringComparison.Ordinal):
+                        provider = a["--provider=".Length..];
+                        break;
+                    case "--quick":
+                        quick = true;
+                        break;
+                    case "--keep":
+                        keep = true;
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            provider = provider.ToUpperInvariant() switch
+            {
+                "POSTGRES" or "POSTGRESQL" => "Postgres",
+                "SQLITE" => "Sqlite",
+                _ => "",
+            };
+            return provider.Length == 0 ? null : new BenchOptions(provider, quick, keep);
+        }
+    }
+
+    internal static class Format
+    {
+        public static string N0(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+        public static string N1(double v) => v.ToString("N1", CultureInfo.InvariantCulture);
+
+        public static string F2(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+
+        public static string Ms(double v) => v < 10 ? v.ToString("0.00", CultureInfo.InvariantCulture) + " ms" : v.ToString("N0", CultureInfo.InvariantCulture) + " ms";
+    }
+}
