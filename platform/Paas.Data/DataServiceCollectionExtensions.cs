@@ -33,9 +33,12 @@ public static class DataServiceCollectionExtensions
                         connection.MaxAutoPrepare = 64;
                     }
 
+                    // The platform keeps no session state on pooled connections, so skip the reset round trip on every return.
+                    connection.NoResetOnClose = true;
+
                     return NpgsqlDataSource.Create(connection.ConnectionString);
                 });
-                services.AddSingleton<IDatabaseConnector>(sp => new PostgresConnector(sp.GetRequiredService<NpgsqlDataSource>()));
+                services.AddSingleton<IDatabaseConnector>(sp => new PostgresConnector(sp.GetRequiredService<NpgsqlDataSource>(), options.ConnectionString));
                 services.AddDbContextFactory<PlatformDbContext>((sp, o) => Configure(o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())));
                 break;
             default:

@@ -40,7 +40,10 @@ public sealed class MetadataChangeFeed(IDatabaseConnector connector, MetadataCac
         {
             try
             {
-                await using var connection = await postgres.DataSource.OpenConnectionAsync(ct);
+                // A connection of its own, outside the pool: it stays subscribed and must never serve a request.
+                var unpooled = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = false, KeepAlive = 30 };
+                await using var connection = new NpgsqlConnection(unpooled.ConnectionString);
+                await connection.OpenAsync(ct);
                 connection.Notification += (_, e) => OnNotification(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {

@@ -58,6 +58,10 @@ public static class Keyset
         }
 
         // ASC NULLS LAST: after a value come the larger values and the nulls; nothing comes after a null.
-        return value is null ? "1=0" : $"({column} > {statement.Parameter(key.Field, value)} OR {column} IS NULL)";
+        // The id is never null, which keeps the last term a plain range.
+        return value is null ? "1=0"
+            : key.Field.ApiName == Paas.Core.Metadata.SystemFields.Id
+                ? $"{column} > {statement.Parameter(key.Field, value)}"
+                : $"({column} > {statement.Parameter(key.Field, value)} OR {column} IS NULL)";
     }
 }

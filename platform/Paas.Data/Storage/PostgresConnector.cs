@@ -5,8 +5,11 @@ using Paas.Data.Sql;
 namespace Paas.Data.Storage;
 
 /// <summary>PostgreSQL: one database, the catalog in <c>public</c>, each tenant in its own schema.</summary>
-public sealed class PostgresConnector(NpgsqlDataSource dataSource) : IDatabaseConnector
+public sealed class PostgresConnector(NpgsqlDataSource dataSource, string connectionString) : IDatabaseConnector
 {
+    /// <summary>The configured connection string (the data source's own hides the password).</summary>
+    public string ConnectionString => connectionString;
+
     public ISqlDialect Dialect { get; } = new PostgresDialect();
 
     public NpgsqlDataSource DataSource => dataSource;
