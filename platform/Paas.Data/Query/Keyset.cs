@@ -8,8 +8,11 @@ namespace Paas.Data.Query;
 /// </summary>
 public static class Keyset
 {
+    // The id is never null: without a NULLS clause its term matches a plain index order on every engine.
     public static string OrderBy(ISqlDialect d, string alias, IReadOnlyList<SortKey> order) =>
-        string.Join(", ", order.Select(k => $"{alias}.{d.Quote(k.Field.Column)} {(k.Descending ? "DESC NULLS FIRST" : "ASC NULLS LAST")}"));
+        string.Join(", ", order.Select(k => $"{alias}.{d.Quote(k.Field.Column)} " + (k.Field.ApiName == Paas.Core.Metadata.SystemFields.Id
+            ? (k.Descending ? "DESC" : "ASC")
+            : (k.Descending ? "DESC NULLS FIRST" : "ASC NULLS LAST"))));
 
     public static string After(SqlStatement statement, string alias, IReadOnlyList<SortKey> order, IReadOnlyList<object?> values)
     {
