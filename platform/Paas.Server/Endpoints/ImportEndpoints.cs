@@ -64,7 +64,14 @@ public static class ImportEndpoints
             return;
         }
 
-        var batchSize = int.TryParse(http.Request.Query["batchSize"], out var requested) ? requested : 1000;
+        var batchText = http.Request.Query["batchSize"].ToString();
+        var batchSize = 1000;
+        if (batchText.Length > 0 && (!int.TryParse(batchText, out batchSize) || batchSize is < 1 or > Paas.Data.Records.RecordWritePipeline.MaxBatchSize))
+        {
+            await Error(http, StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, $"batchSize must be a whole number from 1 to {Paas.Data.Records.RecordWritePipeline.MaxBatchSize}.");
+            return;
+        }
+
         var caller = new Caller(tenant, identity.KeyId, identity.Name);
         var errorCsv = new StringWriter();
         var errorFile = new ImportErrorFile(errorCsv, MaxErrorFileRows);
