@@ -173,11 +173,8 @@ public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider ti
         {
             foreach (var row in rows)
             {
-                var existed = row.Input.GetValueOrDefault(matchOn.ApiName) is not null
-                    && Core.Records.FieldValueCoercer.TryCoerce(matchOn, row.Input[matchOn.ApiName], out var key, out _)
-                    && await RecordSql.FindIdAsync(session, definition, matchOn, key!, ct) is not null;
-                await pipeline.UpsertAsync(definition, matchOn, row.Input, ct);
-                _ = existed ? updated++ : created++;
+                var (_, wasCreated) = await pipeline.UpsertAsync(definition, matchOn, row.Input, ct);
+                _ = wasCreated ? created++ : updated++;
             }
         }
 

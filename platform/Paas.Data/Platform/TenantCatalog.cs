@@ -116,15 +116,6 @@ public sealed class TenantCatalog(
         _keyCache.Clear();
     }
 
-    public async Task<string> CreateKeyAsync(Guid? tenantId, string name, string scope, CancellationToken ct)
-    {
-        var key = ApiKeys.Generate();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        db.ApiKeys.Add(NewKey(key, tenantId, name, scope));
-        await db.SaveChangesAsync(ct);
-        return key;
-    }
-
     /// <summary>Finds who a key belongs to. Unknown, revoked and expired keys give null. Results are cached briefly.</summary>
     public async Task<KeyIdentity?> AuthenticateAsync(string key, CancellationToken ct)
     {

@@ -75,7 +75,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
     }
 
     /// <summary>Updates the record whose <paramref name="matchField"/> equals the input's value, or creates it.</summary>
-    public async Task<Guid> UpsertAsync(ObjectDefinition definition, FieldDefinition matchField, IReadOnlyDictionary<string, object?> input, CancellationToken ct)
+    public async Task<(Guid Id, bool Created)> UpsertAsync(ObjectDefinition definition, FieldDefinition matchField, IReadOnlyDictionary<string, object?> input, CancellationToken ct)
     {
         if (!input.TryGetValue(matchField.ApiName, out var raw) || raw is null)
         {
@@ -92,7 +92,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         {
             var changes = input.Where(kv => matchField.ApiName != SystemFields.Id || kv.Key != SystemFields.Id).ToDictionary();
             await UpdateAsync(definition, id, null, changes, ct);
-            return id;
+            return (id, false);
         }
 
         if (matchField.ApiName == SystemFields.Id)
@@ -100,7 +100,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
             throw PaasException.NotFound($"There is no {definition.ApiName} with id {key}.");
         }
 
-        return (await CreateAsync(definition, [input], ct))[0];
+        return ((await CreateAsync(definition, [input], ct))[0], true);
     }
 
     public async Task DeleteAsync(ObjectDefinition definition, Guid id, CancellationToken ct)

@@ -13,8 +13,6 @@ public sealed class SqlStatement(ISqlDialect dialect)
 
     public ISqlDialect Dialect => dialect;
 
-    public int ParameterCount => _parameters.Count;
-
     public SqlStatement Append(string sql)
     {
         Text.Append(sql);

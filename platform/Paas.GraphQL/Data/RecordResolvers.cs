@@ -115,7 +115,7 @@ public static class RecordResolvers
         {
             var match = definition.FindField(context.GetArgument<string>("matchOn"))
                 ?? throw PaasException.Validation("matchOn", "Unknown field to match on.");
-            return pipeline.UpsertAsync(definition, match, Map(context, "input") ?? new Dictionary<string, object?>(), context.CancellationToken);
+            return UpsertIdAsync(pipeline, definition, match, Map(context, "input") ?? new Dictionary<string, object?>(), context.CancellationToken);
         });
 
     public static async Task<object?> DeleteAsync(IResolveFieldContext context, ObjectDefinition definition)
@@ -143,6 +143,9 @@ public static class RecordResolvers
         request.AddStatements(session.StatementCount);
         return record;
     }
+
+    private static async Task<Guid> UpsertIdAsync(RecordWritePipeline pipeline, ObjectDefinition definition, FieldDefinition match, IReadOnlyDictionary<string, object?> input, CancellationToken ct) =>
+        (await pipeline.UpsertAsync(definition, match, input, ct)).Id;
 
     /// <summary>A malformed id cannot name a record: reads answer null, writes NOT_FOUND, so ids reveal nothing.</summary>
     private static Guid? ParseId(object? value, string argument) =>

@@ -42,6 +42,13 @@ public sealed class TenantSchemaCache
 
     public Task<ISchema> GetAsync(TenantInfo tenant, TenantMetadata metadata)
     {
+        if (_entries.TryGetValue(tenant.Id, out var current) && current.Version >= metadata.Version && !current.Schema.IsFaulted)
+        {
+            current.LastUsed = Interlocked.Increment(ref _clock);
+            return current.Schema;
+        }
+
+        // Only a new entry can push the cache over its bounds, so the size check stays off the common path.
         var entry = _entries.AddOrUpdate(
             tenant.Id,
             _ => Start(tenant, metadata),

@@ -193,12 +193,14 @@ public sealed class WritePipelineTests
         var first = await t.UpsertAsync("Invoice", "code", Json.Map("""{"code": "crm-42", "name": "first", "qty": 1}"""));
         var second = await t.UpsertAsync("Invoice", "code", Json.Map("""{"code": "crm-42", "name": "second"}"""));
 
-        Assert.Equal(first, second);
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal((true, false), (first.Created, second.Created));
         Assert.Equal(1, await t.CountAsync("Invoice"));
-        var row = await t.RequireAsync("Invoice", first);
+        var row = await t.RequireAsync("Invoice", first.Id);
         Assert.Equal(("second", 1L, 2L, "Draft"), (row["name"], row["qty"], row["version"], row["status"]));
         var other = await t.UpsertAsync("Invoice", "code", Json.Map("""{"code": "crm-43", "name": "other"}"""));
-        Assert.NotEqual(first, other);
+        Assert.NotEqual(first.Id, other.Id);
+        Assert.True(other.Created);
     }
 
     [Theory]
@@ -224,7 +226,7 @@ public sealed class WritePipelineTests
 
         var upserted = await t.UpsertAsync("Invoice", "id", new Dictionary<string, object?> { ["id"] = id.ToString(), ["qty"] = 5L });
 
-        Assert.Equal(id, upserted);
+        Assert.Equal((id, false), upserted);
         Assert.Equal((5L, 2L), ((await t.RequireAsync("Invoice", id))["qty"], (await t.RequireAsync("Invoice", id))["version"]));
     }
 

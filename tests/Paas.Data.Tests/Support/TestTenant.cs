@@ -151,7 +151,7 @@ public sealed class TestTenant : IAsyncDisposable
     public Task UpdateAsync(string objectName, Guid id, string json, long? expectedVersion = null) =>
         UpdateAsync(objectName, id, Json.Map(json), expectedVersion);
 
-    public Task<Guid> UpsertAsync(string objectName, string matchField, IReadOnlyDictionary<string, object?> values) =>
+    public Task<(Guid Id, bool Created)> UpsertAsync(string objectName, string matchField, IReadOnlyDictionary<string, object?> values) =>
         WriteAsync((pipeline, metadata) =>
         {
             var definition = Require(metadata, objectName);
