@@ -56,6 +56,15 @@ internal sealed class PlatformServer : IDisposable
         throw new BenchException($"The server was not built: {dll} is missing. Run `dotnet build -c {configuration} platform/Paas.Server`.");
     }
 
+    /// <summary>
+    /// The runtime settings a production deployment uses (docker/Dockerfile sets the same): a 64 MB gen0 budget per GC
+    /// heap, which the runtime reads only from the environment.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DeploymentEnvironment = new Dictionary<string, string>
+    {
+        ["DOTNET_GCgen0size"] = "0x4000000",
+    };
+
     public static async Task<PlatformServer> StartAsync(string repoRoot, string configuration, string provider, string connectionString,
         string workDirectory, Action<string> log, CancellationToken ct)
     {
@@ -78,7 +87,7 @@ internal sealed class PlatformServer : IDisposable
             // Not read by the platform: marks the process as this run's, so a later run can reap it if this harness dies.
             "--PaasBench:Run=" + workDirectory,
         ];
-        var process = Proc.StartLogged(file, args, workDirectory, logFile);
+        var process = Proc.StartLogged(file, args, workDirectory, logFile, DeploymentEnvironment);
         await File.WriteAllTextAsync(Path.Combine(workDirectory, "server.pid"), process.Id.ToString(CultureInfo.InvariantCulture), ct);
         var server = new PlatformServer(process, port, adminKey, logFile);
         var watch = Stopwatch.StartNew();

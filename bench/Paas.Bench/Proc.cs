@@ -81,7 +81,8 @@ internal static class Proc
     }
 
     /// <summary>Starts a long-running child (the platform server) whose output goes to a file.</summary>
-    public static Process StartLogged(string file, IEnumerable<string> arguments, string workingDirectory, string logFile)
+    public static Process StartLogged(string file, IEnumerable<string> arguments, string workingDirectory, string logFile,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -94,6 +95,11 @@ internal static class Proc
         foreach (var a in arguments)
         {
             info.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         var process = Process.Start(info) ?? throw new BenchException($"Could not start {file}.");

@@ -58,7 +58,7 @@ namespace Paas.Bench
         public int Seconds => Quick ? 3 : 10;
 
         /// <summary>Seconds of the warm-up run before each measured run.</summary>
-        public int WarmupSeconds => Quick ? 2 : 5;
+        public int WarmupSeconds => Quick ? 4 : 10;
 
         public static BenchOptions? Parse(string[] args)
         {

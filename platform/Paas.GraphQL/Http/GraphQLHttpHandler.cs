@@ -25,7 +25,13 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
     public const string GraphQLResponse = "application/graphql-response+json";
     public const string Json = "application/json";
 
-    private static readonly DocumentExecuter Executer = new();
+    // Queries run serially: resolvers are mostly synchronous reads of rows already fetched, and relation lists are
+    // batched by data loaders either way, so the parallel strategy's tasks per field cost more than they save.
+    private static readonly DocumentExecuter Executer = new(
+        new GraphQLDocumentBuilder(),
+        new DocumentValidator(),
+        new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(SerialExecutionStrategy.Instance, OperationType.Query)]),
+        []);
     private readonly GraphQLSerializer _serializer = new(new PaasErrorInfoProvider());
 
     public async Task HandleAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId, RequestLimits? tenantLimits = null)
@@ -53,38 +59,48 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
             return;
         }
 
+        var documents = ValidatedDocumentCache.For(schema);
+        ValidatedDocumentCache.Entry? cached = null;
         GraphQLDocument? document = null;
-        try
+        if (documents.TryGet(request.Query!, limits, out var hit))
         {
-            document = GraphQLParser.Parser.Parse(request.Query!, new GraphQLParser.ParserOptions { MaxDepth = 4 * RequestLimits.HardMaxDepth });
+            cached = hit;
+            document = hit.Document;
         }
-        catch (GraphQLParser.Exceptions.GraphQLMaxDepthExceededException)
+        else
         {
-            await WriteErrorAsync(http, mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, mediaType, ErrorCodes.LimitExceeded,
-                $"The document nests deeper than {4 * RequestLimits.HardMaxDepth} levels.", "maxDepth");
-            return;
-        }
-        catch (GraphQLParser.Exceptions.GraphQLParserException)
-        {
-            // The executer parses again and reports the syntax error in the normal shape.
-        }
-
-        if (document is not null)
-        {
-            var fields = DocumentSize.CountFields(document);
-            if (fields > limits.MaxFields)
+            try
+            {
+                document = GraphQLParser.Parser.Parse(request.Query!, new GraphQLParser.ParserOptions { MaxDepth = 4 * RequestLimits.HardMaxDepth });
+            }
+            catch (GraphQLParser.Exceptions.GraphQLMaxDepthExceededException)
             {
                 await WriteErrorAsync(http, mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, mediaType, ErrorCodes.LimitExceeded,
-                    $"The document selects {fields} fields (aliases included); at most {limits.MaxFields} are allowed.", "maxFields");
+                    $"The document nests deeper than {4 * RequestLimits.HardMaxDepth} levels.", "maxDepth");
                 return;
+            }
+            catch (GraphQLParser.Exceptions.GraphQLParserException)
+            {
+                // The executer parses again and reports the syntax error in the normal shape.
             }
 
-            if (HttpMethods.IsGet(http.Request.Method) && IsMutation(document, request.OperationName))
+            if (document is not null)
             {
-                http.Response.Headers.Allow = "POST";
-                await WriteErrorAsync(http, StatusCodes.Status405MethodNotAllowed, mediaType, ErrorCodes.ValidationFailed, "Mutations must be sent with POST.");
-                return;
+                var fields = DocumentSize.CountFields(document);
+                if (fields > limits.MaxFields)
+                {
+                    await WriteErrorAsync(http, mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, mediaType, ErrorCodes.LimitExceeded,
+                        $"The document selects {fields} fields (aliases included); at most {limits.MaxFields} are allowed.", "maxFields");
+                    return;
+                }
             }
+        }
+
+        if (document is not null && HttpMethods.IsGet(http.Request.Method) && IsMutation(document, request.OperationName))
+        {
+            http.Response.Headers.Allow = "POST";
+            await WriteErrorAsync(http, StatusCodes.Status405MethodNotAllowed, mediaType, ErrorCodes.ValidationFailed, "Mutations must be sent with POST.");
+            return;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -92,7 +108,7 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
         ExecutionResult result;
         try
         {
-            result = await ExecuteAsync(http, schema, userContext, correlationId, request, document, limits, timeout);
+            result = await ExecuteAsync(http, schema, userContext, correlationId, request, document, cached, limits, timeout);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {
@@ -106,6 +122,12 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
             result.Errors = [TimeoutError(limits)];
         }
 
+        if (cached is null && document is not null && result.Executed)
+        {
+            // Validation passed: the next request with this text skips parsing and the document rules.
+            documents.Add(request.Query!, document, limits);
+        }
+
         var requestError = !result.Executed;
         http.Response.StatusCode = requestError && mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
         http.Response.ContentType = mediaType + "; charset=utf-8";
@@ -113,7 +135,7 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
     }
 
     private Task<ExecutionResult> ExecuteAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId,
-        GraphQLRequest request, GraphQLDocument? document, RequestLimits limits, CancellationTokenSource timeout) =>
+        GraphQLRequest request, GraphQLDocument? document, ValidatedDocumentCache.Entry? cached, RequestLimits limits, CancellationTokenSource timeout) =>
         Executer.ExecuteAsync(o =>
         {
             o.Schema = schema;
@@ -125,18 +147,27 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
             o.UserContext = userContext;
             o.RequestServices = http.RequestServices;
             o.CancellationToken = timeout.Token;
-            o.ValidationRules = DocumentValidator.CoreRules.Append(new ComplexityValidationRule(new ComplexityOptions
+            o.ValidationRules = cached switch
             {
-                MaxDepth = limits.MaxDepth,
-                MaxComplexity = limits.MaxComplexity,
-                DefaultListImpactMultiplier = Paas.Data.Query.QueryLimits.DefaultPageSize,
-            }));
+                null => DocumentValidator.CoreRules.Append(ComplexityRule(limits)),
+
+                // Page sizes given as variables change the cost from one request to the next.
+                { HasVariables: true } => [ComplexityRule(limits)],
+                _ => [],
+            };
             o.UnhandledExceptionDelegate = context =>
             {
                 context.Exception = MapUnhandled(context.OriginalException, correlationId, limits, timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested);
                 return Task.CompletedTask;
             };
         });
+
+    private static ComplexityValidationRule ComplexityRule(RequestLimits limits) => new(new ComplexityOptions
+    {
+        MaxDepth = limits.MaxDepth,
+        MaxComplexity = limits.MaxComplexity,
+        DefaultListImpactMultiplier = Paas.Data.Query.QueryLimits.DefaultPageSize,
+    });
 
     public static Task WriteErrorAsync(HttpContext http, int status, string mediaType, string code, string message, string? limit = null)
     {
