@@ -12,18 +12,40 @@ public static partial class CorrelationId
 
     public static string Of(HttpContext context) => context.TraceIdentifier;
 
-    public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app)
     {
-        var given = context.Request.Headers[Header].ToString();
-        var id = Safe().IsMatch(given) ? given : Guid.NewGuid().ToString("N");
-        context.TraceIdentifier = id;
-        context.Response.Headers[Header] = id;
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Paas.Request");
-        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+        // One logger for the process: creating it per request would take the logger factory's lock every time.
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Paas.Request");
+        return app.Use(async (context, next) =>
         {
-            await next(context);
+            var given = context.Request.Headers[Header].ToString();
+            var id = Safe().IsMatch(given) ? given : Guid.NewGuid().ToString("N");
+            context.TraceIdentifier = id;
+            context.Response.Headers[Header] = id;
+            using (logger.BeginScope(new Scope(id)))
+            {
+                await next(context);
+            }
+        });
+    }
+
+    /// <summary>The log scope of a request: one property, <c>CorrelationId</c>.</summary>
+    private sealed class Scope(string id) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        public KeyValuePair<string, object> this[int index] =>
+            index == 0 ? new KeyValuePair<string, object>("CorrelationId", id) : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public int Count => 1;
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        {
+            yield return this[0];
         }
-    });
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "CorrelationId:" + id;
+    }
 
     /// <summary>Anything that escapes becomes a 500 with the correlation id, never a stack trace.</summary>
     public static IApplicationBuilder UseSafeErrors(this IApplicationBuilder app) => app.Use(async (context, next) =>
