@@ -84,6 +84,9 @@ internal sealed class PlatformServer : IDisposable
             "--Paas:Bootstrap:OperatorApiKey=" + operatorKey,
             "--Paas:Bootstrap:Modules=none",
             "--Logging:LogLevel:Default=Warning",
+            // The load runs send thousands of requests a second with one key: far above the production defaults.
+            "--Paas:RateLimits:PerCredentialPerMinute=100000000",
+            "--Paas:RateLimits:PerTenantPerMinute=100000000",
             // Not read by the platform: marks the process as this run's, so a later run can reap it if this harness dies.
             "--PaasBench:Run=" + workDirectory,
         ];

@@ -47,6 +47,8 @@ public static class DataServiceCollectionExtensions
 
         services.AddSingleton<MetadataCache>();
         services.AddSingleton<MetadataService>();
+        services.AddSingleton<Security.SecurityService>();
+        services.AddSingleton<Security.RecordSharing>();
         services.AddSingleton<MetadataChangeFeed>();
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<PlatformMigrator>();

@@ -35,6 +35,7 @@ builder.Services.AddHostedService<MetadataChangeListener>();
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();
+builder.Services.AddPaasRateLimits(builder.Configuration);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = graphql.MaxBodyBytes + 1024);
 
 var app = builder.Build();
@@ -49,6 +50,7 @@ var result = await app.Services.GetRequiredService<Bootstrapper>().RunAsync(Canc
 app.UseCorrelationId();
 app.UseSafeErrors();
 app.UseAuthentication();
+app.UsePaasRateLimits();
 app.UseAuthorization();
 app.MapPaasHealth();
 app.MapPaasGraphQL();

@@ -63,8 +63,8 @@ public sealed class DataApiExecutionTests
         Assert.Equal(1, created.At("version").GetInt64());
         Assert.Equal(created.Str("createdAt"), created.Str("updatedAt"));
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", created.Str("createdAt")!);
-        Assert.Equal(api.Caller.PrincipalId.ToString(), created.Str("createdBy"));
-        Assert.Equal(api.Caller.PrincipalId.ToString(), created.Str("ownerId"));
+        Assert.Equal(api.Caller.UserId.ToString(), created.Str("createdBy"));
+        Assert.Equal(api.Caller.UserId.ToString(), created.Str("ownerId"));
 
         var read = await api.ExecuteAsync($$"""
             { opportunity(id: "{{id}}") {

@@ -25,7 +25,7 @@ public class PaasException(string code, string message, IReadOnlyList<FieldError
     public static PaasException Conflict(string message, IReadOnlyList<FieldError>? errors = null) =>
         new(ErrorCodes.Conflict, message, errors);
 
-    public static PaasException Forbidden(string message) => new(ErrorCodes.Forbidden, message);
+    public static PaasException Forbidden(string message, IReadOnlyList<FieldError>? errors = null) => new(ErrorCodes.Forbidden, message, errors);
 
     public static PaasException LimitExceeded(string limit, string message) =>
         new(ErrorCodes.LimitExceeded, message, null, limit);

@@ -23,6 +23,12 @@ public sealed record FieldDefinition
     public bool CascadeDelete { get; init; }
     public string? HelpText { get; init; }
 
+    /// <summary>Field-level security: readable and writable only through a field grant in a permission set.</summary>
+    public bool Secured { get; init; }
+
+    /// <summary>Changes to the field are kept in the record's history (old value, new value, who, when).</summary>
+    public bool TrackHistory { get; init; }
+
     /// <summary>For AUTO_NUMBER: the display format, e.g. <c>INV-{0000}</c>.</summary>
     public string? DisplayFormat { get; init; }
     public long? StartingNumber { get; init; }

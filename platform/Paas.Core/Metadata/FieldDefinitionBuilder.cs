@@ -66,6 +66,8 @@ public static partial class FieldDefinitionBuilder
             Target = input.Target ?? keep?.Target,
             CascadeDelete = input.CascadeDelete ?? (type == FieldType.MasterDetail ? keep?.CascadeDelete : null) ?? false,
             HelpText = input.HelpText ?? existing?.HelpText,
+            Secured = input.Secured ?? existing?.Secured ?? false,
+            TrackHistory = input.TrackHistory ?? existing?.TrackHistory ?? false,
             DisplayFormat = input.DisplayFormat ?? keep?.DisplayFormat,
             StartingNumber = input.StartingNumber ?? keep?.StartingNumber,
         };

@@ -31,6 +31,8 @@ public sealed record FieldInput
     public string? Target { get; init; }
     public bool? CascadeDelete { get; init; }
     public string? HelpText { get; init; }
+    public bool? Secured { get; init; }
+    public bool? TrackHistory { get; init; }
     public string? DisplayFormat { get; init; }
     public long? StartingNumber { get; init; }
 }

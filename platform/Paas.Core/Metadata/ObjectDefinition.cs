@@ -1,3 +1,5 @@
+using Paas.Core.Security;
+
 namespace Paas.Core.Metadata;
 
 public enum NameType
@@ -20,6 +22,12 @@ public sealed record ObjectDefinition
     public IReadOnlyList<IndexDefinition> Indexes { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? DeletedAt { get; init; }
+
+    /// <summary>The organisation-wide default for records of this object (a master-detail child follows its master).</summary>
+    public SharingModel SharingModel { get; init; } = SharingModel.PublicReadWrite;
+
+    /// <summary>The master-detail field that makes this object a child, if any.</summary>
+    public FieldDefinition? MasterField => LiveFields.FirstOrDefault(f => f.Type == FieldType.MasterDetail);
 
     /// <summary>A counter for physical column names, so a rewritten column never reuses an old name.</summary>
     public int ColumnGeneration { get; init; }

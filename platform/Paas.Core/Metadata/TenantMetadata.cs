@@ -1,11 +1,16 @@
+using Paas.Core.Security;
+
 namespace Paas.Core.Metadata;
 
 /// <summary>An immutable snapshot of one tenant's metadata at a version. Every change makes a new snapshot.</summary>
-public sealed class TenantMetadata(long version, IReadOnlyList<ObjectDefinition> objects)
+public sealed class TenantMetadata(long version, IReadOnlyList<ObjectDefinition> objects, SecurityModel? security = null)
 {
     private readonly Dictionary<string, ObjectDefinition> _byName = objects.ToDictionary(o => o.ApiName, StringComparer.Ordinal);
 
     public long Version { get; } = version;
+
+    /// <summary>Roles, groups, permission sets, sharing rules and users.</summary>
+    public SecurityModel Security { get; } = security ?? SecurityModel.Empty;
 
     /// <summary>All objects, deleted ones included.</summary>
     public IReadOnlyList<ObjectDefinition> AllObjects { get; } = objects;

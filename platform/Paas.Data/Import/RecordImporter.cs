@@ -161,7 +161,7 @@ public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider ti
     private async Task<(int Created, int Updated)> WriteAsync(Caller caller, TenantMetadata metadata, ObjectDefinition definition, FieldDefinition? matchOn, List<Row> rows, CancellationToken ct)
     {
         await using var connection = await connector.OpenAsync(caller.Tenant, ct);
-        await using var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata);
+        await using var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access };
         await session.BeginAsync(ct);
         var pipeline = new RecordWritePipeline(session, caller, time);
         int created = 0, updated = 0;

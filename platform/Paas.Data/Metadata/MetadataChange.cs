@@ -1,4 +1,5 @@
 using Paas.Core.Metadata;
+using Paas.Core.Security;
 using Paas.Data.Storage;
 
 namespace Paas.Data.Metadata;
@@ -15,12 +16,34 @@ public sealed class MetadataChange(TenantSession session, TenantMetadata before)
 
     public void Remove(string apiName) => _changes[apiName] = null;
 
+    /// <summary>The security model as changed so far (starts as the snapshot's).</summary>
+    public SecurityModel Security { get; private set; } = before.Security;
+
+    internal bool SecurityDocumentChanged { get; private set; }
+
+    internal List<UserInfo> SavedUsers { get; } = [];
+
+    /// <summary>Replaces roles, groups, permission sets or sharing rules.</summary>
+    public void SaveSecurity(SecurityModel security)
+    {
+        Security = security;
+        SecurityDocumentChanged = true;
+    }
+
+    /// <summary>Adds or replaces a user.</summary>
+    public void SaveUser(UserInfo user)
+    {
+        Security = Security.With(users: Security.Users.Where(u => u.Id != user.Id).Append(user).OrderBy(u => u.Email, StringComparer.Ordinal).ToList());
+        SavedUsers.RemoveAll(u => u.Id == user.Id);
+        SavedUsers.Add(user);
+    }
+
     internal IReadOnlyDictionary<string, ObjectDefinition?> Changes => _changes;
 
     internal TenantMetadata After(long version)
     {
         var objects = before.AllObjects.Where(o => !_changes.ContainsKey(o.ApiName)).ToList();
         objects.AddRange(_changes.Values.OfType<ObjectDefinition>());
-        return new TenantMetadata(version, objects.OrderBy(o => o.ApiName, StringComparer.Ordinal).ToList());
+        return new TenantMetadata(version, objects.OrderBy(o => o.ApiName, StringComparer.Ordinal).ToList(), Security);
     }
 }

@@ -187,7 +187,17 @@ public sealed partial class MetadataService(IDatabaseConnector connector, Metada
             return true;
         }, ct);
 
-    private async Task<T> ChangeAsync<T>(TenantInfo tenant, Func<MetadataChange, Task<T>> apply, CancellationToken ct)
+    /// <summary>Brings an existing tenant's storage up to date with tables added since it was provisioned.</summary>
+    public async Task UpgradeStorageAsync(TenantInfo tenant, CancellationToken ct)
+    {
+        await using var connection = await connector.OpenAsync(tenant, ct);
+        await using var session = new TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, []));
+        await session.BeginAsync(ct);
+        await MetadataStore.CreateTablesAsync(session, ct);
+        await session.CommitAsync(ct);
+    }
+
+    internal async Task<T> ChangeAsync<T>(TenantInfo tenant, Func<MetadataChange, Task<T>> apply, CancellationToken ct)
     {
         await using var connection = await connector.OpenAsync(tenant, ct);
         await using var session = new TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, []));
@@ -200,6 +210,16 @@ public sealed partial class MetadataService(IDatabaseConnector connector, Metada
         foreach (var saved in change.Changes.Values.OfType<ObjectDefinition>())
         {
             await MetadataStore.SaveObjectAsync(session, saved, ct);
+        }
+
+        if (change.SecurityDocumentChanged)
+        {
+            await Security.SecurityStore.SaveDocumentAsync(session, change.Security, ct);
+        }
+
+        foreach (var user in change.SavedUsers)
+        {
+            await Security.SecurityStore.SaveUserAsync(session, user, ct);
         }
 
         await MetadataChangeFeed.AnnounceAsync(session, version, ct);

@@ -1,4 +1,5 @@
 using Paas.Core.Metadata;
+using Paas.Data.Security;
 using Paas.Data.Storage;
 
 namespace Paas.Data.Metadata;
@@ -22,6 +23,7 @@ public static class MetadataStore
         var insert = session.Statement();
         insert.Append($"INSERT INTO {session.Table(StateTable)} ({d.Quote("id")}, {d.Quote("metadata_version")}) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM {session.Table(StateTable)})");
         await session.ExecuteAsync(insert, ct);
+        await SecurityStore.CreateTablesAsync(session, ct);
     }
 
     public static async Task<long> ReadVersionAsync(TenantSession session, CancellationToken ct)
@@ -53,7 +55,8 @@ public static class MetadataStore
             objects.Add(MetadataJson.Deserialize(reader.GetString(0)));
         }
 
-        return new TenantMetadata(version, objects);
+        await reader.DisposeAsync();
+        return new TenantMetadata(version, objects, await SecurityStore.LoadAsync(session, ct));
     }
 
     public static async Task SaveObjectAsync(TenantSession session, ObjectDefinition definition, CancellationToken ct)

@@ -36,6 +36,8 @@ public sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> option
             e.Property(k => k.CreatedAt).HasColumnName("created_at");
             e.Property(k => k.ExpiresAt).HasColumnName("expires_at");
             e.Property(k => k.RevokedAt).HasColumnName("revoked_at");
+            e.Property(k => k.UserId).HasColumnName("user_id");
+            e.Property(k => k.LastUsedAt).HasColumnName("last_used_at");
             e.HasIndex(k => k.KeyHash).IsUnique();
             e.HasIndex(k => k.TenantId);
         });

@@ -28,10 +28,19 @@ public sealed class ApiKeyRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>The user of the tenant the key acts as (null for operator keys).</summary>
+    public Guid? UserId { get; set; }
+
+    /// <summary>When the key was last used, to the minute.</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
 }
 
 public static class ApiKeyScopes
 {
     public const string Operator = "operator";
     public const string TenantAdmin = "tenant-admin";
+
+    /// <summary>A key that acts as one user of a tenant, with that user's rights.</summary>
+    public const string User = "user";
 }

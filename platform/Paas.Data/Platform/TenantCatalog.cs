@@ -9,7 +9,11 @@ using Paas.Data.Storage;
 namespace Paas.Data.Platform;
 
 /// <summary>The result of checking a credential.</summary>
-public sealed record KeyIdentity(Guid KeyId, string Name, string Scope, TenantInfo? Tenant);
+/// <param name="UserId">The tenant user the key acts as; null for operator keys.</param>
+public sealed record KeyIdentity(Guid KeyId, string Name, string Scope, TenantInfo? Tenant, Guid? UserId = null);
+
+/// <summary>An API key as its owner and admins see it: never the key itself.</summary>
+public sealed record ApiKeyInfo(Guid Id, string Name, string Prefix, Guid? UserId, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
 
 /// <summary>The platform's list of tenants and their keys: creation (with storage), suspension, and key checks.</summary>
 public sealed class TenantCatalog(
@@ -17,8 +21,11 @@ public sealed class TenantCatalog(
     IDatabaseConnector connector,
     MetadataService metadata,
     MetadataCache metadataCache,
+    Security.SecurityService security,
     TimeProvider time)
 {
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
     private static readonly TimeSpan KeyCacheTime = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (KeyIdentity? Identity, DateTimeOffset Until)> _keyCache = new();
 
@@ -64,6 +71,7 @@ public sealed class TenantCatalog(
 
         var tenant = new TenantInfo(Guid.CreateVersion7(), slug!, name!, TenantStatus.Active, TenantStorageNames.For(slug!));
         await metadata.ProvisionAsync(tenant, ct);
+        var adminUser = await security.EnsureAdministratorAsync(tenant, ct);
         var key = adminKey ?? ApiKeys.Generate();
         try
         {
@@ -72,7 +80,7 @@ public sealed class TenantCatalog(
             {
                 Id = tenant.Id, Slug = tenant.Slug, Name = tenant.Name, Status = tenant.Status, StorageName = tenant.StorageName, CreatedAt = time.GetUtcNow(),
             });
-            db.ApiKeys.Add(NewKey(key, tenant.Id, "Tenant admin", ApiKeyScopes.TenantAdmin));
+            db.ApiKeys.Add(NewKey(key, tenant.Id, "Tenant admin", ApiKeyScopes.TenantAdmin, adminUser));
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
@@ -96,12 +104,19 @@ public sealed class TenantCatalog(
     }
 
     /// <summary>Registers a key chosen by configuration (the bootstrap keys), replacing an earlier key of the same role.</summary>
-    public async Task EnsureKeyAsync(string key, Guid? tenantId, string name, string scope, CancellationToken ct)
+    public async Task EnsureKeyAsync(string key, Guid? tenantId, string name, string scope, CancellationToken ct, Guid? userId = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var hash = ApiKeys.Hash(key);
-        if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash && k.RevokedAt == null, ct))
+        if (await db.ApiKeys.FirstOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, ct) is { } current)
         {
+            if (current.UserId is null && userId is not null)
+            {
+                current.UserId = userId;
+                await db.SaveChangesAsync(ct);
+                _keyCache.Clear();
+            }
+
             return;
         }
 
@@ -111,10 +126,58 @@ public sealed class TenantCatalog(
             old.RevokedAt = time.GetUtcNow();
         }
 
-        db.ApiKeys.Add(NewKey(key, tenantId, name, scope));
+        db.ApiKeys.Add(NewKey(key, tenantId, name, scope, userId));
         await db.SaveChangesAsync(ct);
         _keyCache.Clear();
     }
+
+    /// <summary>A new key for a user of the tenant; the key is returned once and only its hash is kept.</summary>
+    public async Task<(ApiKeyInfo Info, string Key)> CreateUserKeyAsync(TenantInfo tenant, Guid userId, string? name, DateTimeOffset? expiresAt, CancellationToken ct)
+    {
+        var errors = new FieldErrorList();
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            errors.Add("name", "A key name of 1 to 100 characters is required.");
+        }
+
+        if (expiresAt is { } expiry && expiry <= time.GetUtcNow())
+        {
+            errors.Add("expiresAt", "The expiry must be in the future.");
+        }
+
+        errors.ThrowIfAny();
+        var key = ApiKeys.Generate();
+        var row = NewKey(key, tenant.Id, name!, ApiKeyScopes.User, userId);
+        row.ExpiresAt = expiresAt;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.ApiKeys.Add(row);
+        await db.SaveChangesAsync(ct);
+        return (Info(row), key);
+    }
+
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListKeysAsync(TenantInfo tenant, Guid? userId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.ApiKeys.AsNoTracking().Where(k => k.TenantId == tenant.Id && (userId == null || k.UserId == userId)).ToListAsync(ct);
+        return rows.OrderBy(r => r.CreatedAt).Select(Info).ToList();
+    }
+
+    /// <summary>Revokes a key of the tenant (of the user, when <paramref name="userId"/> is given). Takes effect at once on this node.</summary>
+    public async Task<ApiKeyInfo> RevokeKeyAsync(TenantInfo tenant, Guid keyId, Guid? userId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.TenantId == tenant.Id && (userId == null || k.UserId == userId), ct)
+            ?? throw PaasException.NotFound($"There is no API key with id {keyId}.");
+        row.RevokedAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        _keyCache.Clear();
+        return Info(row);
+    }
+
+    /// <summary>Forgets cached key checks, e.g. after a user was deactivated.</summary>
+    public void ForgetKeys() => _keyCache.Clear();
+
+    private static ApiKeyInfo Info(ApiKeyRecord row) => new(row.Id, row.Name, row.Prefix, row.UserId, row.CreatedAt, row.ExpiresAt, row.RevokedAt, row.LastUsedAt);
 
     /// <summary>Finds who a key belongs to. Unknown, revoked and expired keys give null. Results are cached briefly.</summary>
     public async Task<KeyIdentity?> AuthenticateAsync(string key, CancellationToken ct)
@@ -143,7 +206,11 @@ public sealed class TenantCatalog(
                 tenant = tenantRow is null ? null : ToInfo(tenantRow);
             }
 
-            identity = row.TenantId is not null && tenant is null ? null : new KeyIdentity(row.Id, row.Name, row.Scope, tenant);
+            identity = row.TenantId is not null && tenant is null ? null : new KeyIdentity(row.Id, row.Name, row.Scope, tenant, row.UserId);
+            if (identity is not null && (row.LastUsedAt is null || now - row.LastUsedAt > LastUsedResolution))
+            {
+                await db.ApiKeys.Where(k => k.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+            }
         }
 
         if (_keyCache.Count > 10_000)
@@ -155,8 +222,9 @@ public sealed class TenantCatalog(
         return identity;
     }
 
-    private ApiKeyRecord NewKey(string key, Guid? tenantId, string name, string scope) => new()
+    private ApiKeyRecord NewKey(string key, Guid? tenantId, string name, string scope, Guid? userId) => new()
     {
+        UserId = userId,
         Id = Guid.CreateVersion7(),
         TenantId = tenantId,
         Name = name,

@@ -26,9 +26,20 @@ public static class AggregateExecutor
         var columns = keys.Select(k => k.Sql).Concat(metrics.Select(m => MetricSql(d, m))).ToList();
 
         statement.Append($"SELECT {string.Join(", ", columns)} FROM {session.Table(definition)} {Root}");
+        var where = new List<string>();
         if (request.Filter is { Count: > 0 })
         {
-            statement.Append(" WHERE " + new FilterCompiler(statement, session.Metadata, session.Table).Compile(definition, Root, request.Filter));
+            where.Add(session.Filters(statement).Compile(definition, Root, request.Filter));
+        }
+
+        if (session.AccessPredicate(statement, definition, Root) is { } visible)
+        {
+            where.Add(visible);
+        }
+
+        if (where.Count > 0)
+        {
+            statement.Append(" WHERE " + string.Join(" AND ", where));
         }
 
         if (keys.Count > 0)

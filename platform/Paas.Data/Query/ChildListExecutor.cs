@@ -26,8 +26,8 @@ public static class ChildListExecutor
         if (request.IncludeRows && parentIds.Count > 0)
         {
             var selection = request.Selection with { Fields = [.. request.Selection.Fields, .. order.Select(k => k.Field)] };
-            var select = new SelectBuilder(session, selection, Root);
             var statement = session.Statement();
+            var select = new SelectBuilder(session, statement, selection, Root);
             var scanOrder = backwards ? order.Select(k => k with { Descending = !k.Descending }).ToList() : order;
             var where = Conditions(session, statement, request, parentField, parentIds);
             if (cursorValues is not null)
@@ -101,7 +101,12 @@ public static class ChildListExecutor
         var where = new List<string> { $"{Root}.{d.Quote(parentField.Column)} IN ({ids})" };
         if (request.Filter is { Count: > 0 })
         {
-            where.Add(new FilterCompiler(statement, session.Metadata, session.Table).Compile(request.Selection.Object, Root, request.Filter));
+            where.Add(session.Filters(statement).Compile(request.Selection.Object, Root, request.Filter));
+        }
+
+        if (session.AccessPredicate(statement, request.Selection.Object, Root) is { } visible)
+        {
+            where.Add(visible);
         }
 
         return where;

@@ -10,7 +10,9 @@ namespace Paas.Data.Query;
 /// Compiles a GraphQL filter (<c>{amount: {gt: 5}, or: [...], account: {industry: {eq: "x"}}}</c>) into a SQL predicate.
 /// Field names are looked up in metadata (never copied into SQL); values become parameters.
 /// </summary>
-public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metadata, Func<ObjectDefinition, string> table)
+/// <param name="access">The caller's read predicate for a related object's alias, applied inside relation conditions.</param>
+public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metadata, Func<ObjectDefinition, string> table,
+    Func<ObjectDefinition, string, string?>? access = null)
 {
     private readonly ISqlDialect _d = statement.Dialect;
     private int _conditions;
@@ -97,6 +99,11 @@ public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metada
         {
             var sub = "r" + (++_aliases).ToString(System.Globalization.CultureInfo.InvariantCulture) + "_" + depth.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var inner = CompileObject(target, sub, rest, path, depth + 1);
+            if (access?.Invoke(target, sub) is { } visible)
+            {
+                inner = $"({inner}) AND {visible}";
+            }
+
             parts.Add($"{column} IN (SELECT {sub}.{_d.Quote(target.IdField.Column)} FROM {table(target)} {sub} WHERE {inner})");
         }
 

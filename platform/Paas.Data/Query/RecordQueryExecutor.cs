@@ -13,10 +13,15 @@ public static class RecordQueryExecutor
     {
         var definition = selection.Object;
         var d = session.Dialect;
-        var select = new SelectBuilder(session, WithId(selection), Root);
         var statement = session.Statement();
+        var select = new SelectBuilder(session, statement, WithId(selection), Root);
         var parameter = statement.Parameter(definition.IdField, id);
         statement.Append($"SELECT {select.Columns} FROM {session.Table(definition)} {Root} {select.Joins} WHERE {Root}.{d.Quote(definition.IdField.Column)} = {parameter}");
+        if (session.AccessPredicate(statement, definition, Root) is { } visible)
+        {
+            statement.Append(" AND " + visible);
+        }
+
         await using var command = session.Command(statement);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? select.Read(reader) : null;
@@ -30,10 +35,15 @@ public static class RecordQueryExecutor
         var result = new Dictionary<Guid, Dictionary<string, object?>>(ids.Count);
         foreach (var chunk in ids.Chunk(500))
         {
-            var select = new SelectBuilder(session, WithId(selection), Root);
             var statement = session.Statement();
+            var select = new SelectBuilder(session, statement, WithId(selection), Root);
             var list = string.Join(", ", chunk.Select(id => statement.Parameter(definition.IdField, id)));
             statement.Append($"SELECT {select.Columns} FROM {session.Table(definition)} {Root} {select.Joins} WHERE {Root}.{d.Quote(definition.IdField.Column)} IN ({list})");
+            if (session.AccessPredicate(statement, definition, Root) is { } visible)
+            {
+                statement.Append(" AND " + visible);
+            }
+
             await using var command = session.Command(statement);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -61,12 +71,17 @@ public static class RecordQueryExecutor
         }
 
         var selection = request.Selection with { Fields = [.. request.Selection.Fields, .. order.Select(k => k.Field)] };
-        var select = new SelectBuilder(session, selection, Root);
         var statement = session.Statement();
+        var select = new SelectBuilder(session, statement, selection, Root);
         var where = new List<string>();
         if (request.Filter is { Count: > 0 })
         {
-            where.Add(new FilterCompiler(statement, session.Metadata, session.Table).Compile(definition, Root, request.Filter));
+            where.Add(session.Filters(statement).Compile(definition, Root, request.Filter));
+        }
+
+        if (session.AccessPredicate(statement, definition, Root) is { } visible)
+        {
+            where.Add(visible);
         }
 
         var scanOrder = backwards ? order.Select(k => k with { Descending = !k.Descending }).ToList() : order;
@@ -113,7 +128,12 @@ public static class RecordQueryExecutor
     public static async Task<long> CountAsync(TenantSession session, ObjectDefinition definition, IReadOnlyDictionary<string, object?>? filter, CancellationToken ct)
     {
         var statement = session.Statement();
-        var where = filter is { Count: > 0 } ? new FilterCompiler(statement, session.Metadata, session.Table).Compile(definition, Root, filter) : null;
+        var where = filter is { Count: > 0 } ? session.Filters(statement).Compile(definition, Root, filter) : null;
+        if (session.AccessPredicate(statement, definition, Root) is { } visible)
+        {
+            where = where is null ? visible : $"{where} AND {visible}";
+        }
+
         statement.Append($"SELECT COUNT(*) FROM {session.Table(definition)} {Root}");
         if (where is not null)
         {

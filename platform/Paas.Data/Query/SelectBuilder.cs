@@ -12,14 +12,17 @@ namespace Paas.Data.Query;
 public sealed class SelectBuilder
 {
     private readonly TenantSession _session;
+    private readonly Sql.SqlStatement _statement;
     private readonly List<string> _columns = [];
     private readonly List<string> _joins = [];
     private readonly Reader _reader;
     private int _aliases;
 
-    public SelectBuilder(TenantSession session, RecordSelection selection, string rootAlias)
+    /// <param name="statement">The statement the joins go into: a lookup target's access predicate adds parameters to it.</param>
+    public SelectBuilder(TenantSession session, Sql.SqlStatement statement, RecordSelection selection, string rootAlias)
     {
         _session = session;
+        _statement = statement;
         _reader = Build(selection, rootAlias);
     }
 
@@ -54,7 +57,10 @@ public sealed class SelectBuilder
             {
                 var joined = "j" + (++_aliases).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var targetDefinition = relation.Target.Object;
-                _joins.Add($"LEFT JOIN {_session.Table(targetDefinition)} {joined} ON {joined}.{d.Quote(targetDefinition.IdField.Column)} = {alias}.{d.Quote(relation.Field.Column)}");
+                // A related record the caller may not read joins as nothing: the relation then shows only its id.
+                var visible = _session.AccessPredicate(_statement, targetDefinition, joined);
+                _joins.Add($"LEFT JOIN {_session.Table(targetDefinition)} {joined} ON {joined}.{d.Quote(targetDefinition.IdField.Column)} = {alias}.{d.Quote(relation.Field.Column)}"
+                    + (visible is null ? "" : " AND " + visible));
                 target = Build(relation.Target, joined);
             }
 

@@ -66,7 +66,9 @@ public static class RecordSql
         return found is null ? null : (Guid)d.FromDb(definition.IdField, found)!;
     }
 
-    public static async Task<HashSet<Guid>> ExistingIdsAsync(TenantSession session, ObjectDefinition definition, IReadOnlyList<Guid> ids, CancellationToken ct)
+    /// <summary>The ids that exist, and when <paramref name="level"/> is given, that the caller may read (or edit).</summary>
+    public static async Task<HashSet<Guid>> ExistingIdsAsync(TenantSession session, ObjectDefinition definition, IReadOnlyList<Guid> ids, CancellationToken ct,
+        Core.Security.AccessLevel? level = null)
     {
         var found = new HashSet<Guid>();
         foreach (var chunk in ids.Chunk(500))
@@ -74,7 +76,12 @@ public static class RecordSql
             var d = session.Dialect;
             var statement = session.Statement();
             var list = string.Join(", ", chunk.Select(id => statement.Parameter(definition.IdField, id)));
-            statement.Append($"SELECT {d.Quote(SystemFields.Id)} FROM {session.Table(definition)} WHERE {d.Quote(SystemFields.Id)} IN ({list})");
+            statement.Append($"SELECT t0.{d.Quote(SystemFields.Id)} FROM {session.Table(definition)} t0 WHERE t0.{d.Quote(SystemFields.Id)} IN ({list})");
+            if (level is { } wanted && session.AccessPredicate(statement, definition, "t0", wanted) is { } visible)
+            {
+                statement.Append(" AND " + visible);
+            }
+
             await using var command = session.Command(statement);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

@@ -1,15 +1,18 @@
 using Paas.Core.Errors;
 using Paas.Core.Metadata;
+using Paas.Core.Security;
 using Paas.Core.Tenancy;
 using Paas.Data.Metadata;
+using Paas.Data.Security;
 using Paas.Data.Storage;
 
 namespace Paas.Data.Records;
 
 /// <summary>
 /// The one path every record write takes, inside the caller's transaction:
-/// coerce and validate → check relations → defaults and auto-numbers → persist with version check → cascade.
-/// Later steps (permissions, triggers, validation rules, roll-ups, audit, outbox) plug in here, not beside it.
+/// authorise (object, field and record access) → coerce and validate → check relations → defaults and auto-numbers →
+/// persist with version check → field history → cascade.
+/// Later steps (triggers, validation rules, roll-ups, outbox) plug in here, not beside it.
 /// </summary>
 public sealed class RecordWritePipeline(TenantSession session, Caller caller, TimeProvider time)
 {
@@ -22,10 +25,17 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
             throw PaasException.LimitExceeded("maxBatchSize", $"At most {MaxBatchSize} records may be written in one call (got {inputs.Count}).");
         }
 
+        Authorize(definition, definition.ApiName, a => a.CanCreate(definition), "create");
+        foreach (var input in inputs)
+        {
+            AuthorizeFields(definition, input);
+        }
+
         var errors = new FieldErrorList();
         var batch = inputs.Count > 1;
         var rows = inputs.Select((input, i) => RecordInputValidator.Validate(definition, input, creating: true, batch ? $"inputs[{i}]." : "", errors)).ToList();
         errors.ThrowIfAny();
+        CheckOwners(rows, batch ? "inputs" : null);
         await RelationChecker.CheckAsync(session, definition, rows, batch ? "inputs" : null, ct);
 
         var now = time.GetUtcNow();
@@ -37,9 +47,9 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
             row[SystemFields.Id] = id;
             row[SystemFields.CreatedAt] = Core.Records.FieldValueCoercer.TruncateToMicroseconds(now);
             row[SystemFields.UpdatedAt] = row[SystemFields.CreatedAt];
-            row[SystemFields.CreatedBy] = caller.PrincipalId;
-            row[SystemFields.UpdatedBy] = caller.PrincipalId;
-            row[SystemFields.OwnerId] = row.GetValueOrDefault(SystemFields.OwnerId) ?? caller.PrincipalId;
+            row[SystemFields.CreatedBy] = caller.UserId;
+            row[SystemFields.UpdatedBy] = caller.UserId;
+            row[SystemFields.OwnerId] = row.GetValueOrDefault(SystemFields.OwnerId) ?? caller.UserId;
             row[SystemFields.Version] = 1L;
         }
 
@@ -58,14 +68,24 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
 
     public async Task UpdateAsync(ObjectDefinition definition, Guid id, long? expectedVersion, IReadOnlyDictionary<string, object?> input, CancellationToken ct)
     {
+        Authorize(definition, definition.ApiName, a => a.CanEdit(definition), "edit");
+        AuthorizeFields(definition, input);
+        await RequireRecordAccessAsync(definition, id, ct);
         var errors = new FieldErrorList();
         var values = RecordInputValidator.Validate(definition, input, creating: false, "", errors);
         errors.ThrowIfAny();
+        CheckOwners([values], null);
         await RelationChecker.CheckAsync(session, definition, [values], null, ct);
+        var before = await HistoryBeforeAsync(definition, id, values, ct);
         values[SystemFields.UpdatedAt] = Core.Records.FieldValueCoercer.TruncateToMicroseconds(time.GetUtcNow());
-        values[SystemFields.UpdatedBy] = caller.PrincipalId;
+        values[SystemFields.UpdatedBy] = caller.UserId;
         if (await RecordSql.UpdateAsync(session, definition, id, expectedVersion, values, ct))
         {
+            if (before is not null)
+            {
+                await FieldHistory.RecordAsync(session, definition, id, before, values, caller.UserId, time.GetUtcNow(), ct);
+            }
+
             return;
         }
 
@@ -105,12 +125,107 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
 
     public async Task DeleteAsync(ObjectDefinition definition, Guid id, CancellationToken ct)
     {
+        Authorize(definition, definition.ApiName, a => a.CanDelete(definition), "delete");
         if (await RecordSql.VersionOfAsync(session, definition, id, ct) is null)
         {
             throw PaasException.NotFound($"There is no {definition.ApiName} with id {id}.");
         }
 
+        await RequireRecordAccessAsync(definition, id, ct);
+
         await DeleteCascadeAsync(definition, [id], depth: 0, ct);
+    }
+
+    private void Authorize(ObjectDefinition definition, string objectName, Func<AccessContext, bool> allowed, string verb)
+    {
+        if (session.Access is { } access && !allowed(access))
+        {
+            throw access.CanRead(definition)
+                ? PaasException.Forbidden($"You may not {verb} {objectName} records.")
+                : PaasException.Validation("object", $"There is no object '{objectName}'.");
+        }
+    }
+
+    /// <summary>Fields the caller may not read do not exist for them; fields they may read but not edit are refused.</summary>
+    private void AuthorizeFields(ObjectDefinition definition, IReadOnlyDictionary<string, object?> input)
+    {
+        if (session.Access is not { } access)
+        {
+            return;
+        }
+
+        var errors = new FieldErrorList();
+        var forbidden = new List<string>();
+        foreach (var name in input.Keys)
+        {
+            if (definition.FindField(name) is not { } field)
+            {
+                continue;
+            }
+
+            if (!access.CanReadField(definition, field))
+            {
+                errors.Add(name, $"'{definition.ApiName}' has no field '{name}'.");
+            }
+            else if (!access.CanEditField(definition, field))
+            {
+                forbidden.Add(name);
+            }
+        }
+
+        errors.ThrowIfAny();
+        if (forbidden.Count > 0)
+        {
+            throw PaasException.Forbidden($"You may not set {string.Join(", ", forbidden)} on {definition.ApiName} records.",
+                forbidden.Select(f => new FieldError(f, "Read-only for you.")).ToList());
+        }
+    }
+
+    /// <summary>Editing or deleting needs edit access to the record: none at all reads as "not found", read-only as forbidden.</summary>
+    private async Task RequireRecordAccessAsync(ObjectDefinition definition, Guid id, CancellationToken ct)
+    {
+        if (session.Access is null)
+        {
+            return;
+        }
+
+        if ((await RecordSql.ExistingIdsAsync(session, definition, [id], ct, AccessLevel.Edit)).Count > 0)
+        {
+            return;
+        }
+
+        throw (await RecordSql.ExistingIdsAsync(session, definition, [id], ct, AccessLevel.Read)).Count > 0
+            ? PaasException.Forbidden($"You may read this {definition.ApiName} but not change it.")
+            : PaasException.NotFound($"There is no {definition.ApiName} with id {id}.");
+    }
+
+    /// <summary>A record's owner is an active user of the tenant.</summary>
+    private void CheckOwners(IReadOnlyList<Dictionary<string, object?>> rows, string? batchPrefix)
+    {
+        var errors = new FieldErrorList();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].GetValueOrDefault(SystemFields.OwnerId) is Guid owner && owner != caller.UserId
+                && session.Metadata.Security.FindUser(owner) is not { IsActive: true })
+            {
+                errors.Add(batchPrefix is null ? SystemFields.OwnerId : $"{batchPrefix}[{i}].{SystemFields.OwnerId}", $"There is no active user with id {owner}.");
+            }
+        }
+
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>The current values of the tracked fields this update changes, or null when none is tracked.</summary>
+    private async Task<Dictionary<string, object?>?> HistoryBeforeAsync(ObjectDefinition definition, Guid id, Dictionary<string, object?> values, CancellationToken ct)
+    {
+        var tracked = definition.LiveFields.Where(f => f.TrackHistory && values.ContainsKey(f.ApiName)).ToList();
+        if (tracked.Count == 0)
+        {
+            return null;
+        }
+
+        var selection = new Query.RecordSelection(definition, tracked, []);
+        return await Query.RecordQueryExecutor.GetAsync(session, selection, id, ct);
     }
 
     /// <summary>Lookups to deleted records are cleared; master-detail children are deleted with their master, or block it.</summary>
@@ -125,7 +240,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         {
             if (field.Type == FieldType.Lookup)
             {
-                await RecordSql.ClearReferencesAsync(session, child, field, ids, caller.PrincipalId, time.GetUtcNow(), ct);
+                await RecordSql.ClearReferencesAsync(session, child, field, ids, caller.UserId, time.GetUtcNow(), ct);
                 continue;
             }
 

@@ -19,7 +19,9 @@ public static class RelationChecker
             }
 
             var target = session.Metadata.FindObject(field.Target!) ?? throw PaasException.Validation(field.ApiName, $"'{field.Target}' is not available.");
-            var found = await RecordSql.ExistingIdsAsync(session, target, wanted, ct);
+            // A record the caller may not read is reported like a missing one; a master needs edit access.
+            var level = field.Type == FieldType.MasterDetail ? Core.Security.AccessLevel.Edit : Core.Security.AccessLevel.Read;
+            var found = await RecordSql.ExistingIdsAsync(session, target, wanted, ct, level);
             for (var i = 0; i < rows.Count; i++)
             {
                 if (rows[i].GetValueOrDefault(field.ApiName) is Guid id && !found.Contains(id))

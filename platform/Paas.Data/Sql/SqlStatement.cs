@@ -8,10 +8,14 @@ namespace Paas.Data.Sql;
 public sealed class SqlStatement(ISqlDialect dialect)
 {
     private readonly List<(string Name, FieldDefinition? Field, object? Value)> _parameters = [];
+    private int _aliases;
 
     public StringBuilder Text { get; } = new();
 
     public ISqlDialect Dialect => dialect;
+
+    /// <summary>A table alias not used elsewhere in this statement.</summary>
+    public string Alias(string prefix) => "x" + prefix + (++_aliases).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public SqlStatement Append(string sql)
     {

@@ -1,6 +1,9 @@
 using System.Data.Common;
 using Paas.Core.Metadata;
+using Paas.Core.Security;
 using Paas.Core.Tenancy;
+using Paas.Data.Query;
+using Paas.Data.Security;
 using Paas.Data.Sql;
 
 namespace Paas.Data.Storage;
@@ -16,6 +19,20 @@ public sealed class TenantSession(TenantInfo tenant, DbConnection connection, IS
 
     /// <summary>Statements run through this session, for tests and diagnostics that count round trips.</summary>
     public int StatementCount { get; private set; }
+
+    /// <summary>
+    /// The caller's rights. Null for the platform's own work (provisioning, metadata changes, cascades), which sees
+    /// every record; every request on behalf of a user sets it.
+    /// </summary>
+    public AccessContext? Access { get; set; }
+
+    /// <summary>The caller's record access to <paramref name="definition"/> as a predicate over <paramref name="alias"/>; null when unrestricted.</summary>
+    public string? AccessPredicate(SqlStatement statement, ObjectDefinition definition, string alias, AccessLevel level = AccessLevel.Read) =>
+        RecordAccess.Predicate(this, statement, definition, alias, level);
+
+    /// <summary>A filter compiler whose relation conditions see only records the caller may read.</summary>
+    public FilterCompiler Filters(SqlStatement statement) =>
+        new(statement, Metadata, Table, (definition, alias) => AccessPredicate(statement, definition, alias));
 
     public string Table(ObjectDefinition definition) => dialect.Table(tenant.StorageName, definition.Table);
 

@@ -32,6 +32,23 @@ public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, I
     /// One loader per selection of a reverse relation and per place in the response (its path without list indexes):
     /// all parents there share it. A fragment used at two levels gives two loaders.
     /// </summary>
+    public HistoryLoader HistoryLoader(IResolveFieldContext context, Func<HistoryLoader> create)
+    {
+        var key = (context.FieldAst, string.Join('.', context.ResponsePath.OfType<string>()));
+        lock (_historyLoaders)
+        {
+            if (!_historyLoaders.TryGetValue(key, out var loader))
+            {
+                loader = create();
+                _historyLoaders[key] = loader;
+            }
+
+            return loader;
+        }
+    }
+
+    private readonly Dictionary<(GraphQLParser.AST.GraphQLField Field, string Path), HistoryLoader> _historyLoaders = [];
+
     public ChildListLoader ChildLoader(IResolveFieldContext context, Func<ChildListLoader> create)
     {
         var key = (context.FieldAst, string.Join('.', context.ResponsePath.OfType<string>()));
@@ -50,7 +67,7 @@ public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, I
     public async Task<TenantSession> OpenSessionAsync(CancellationToken ct)
     {
         var connection = await connector.OpenAsync(caller.Tenant, ct);
-        return new TenantSession(caller.Tenant, connection, connector.Dialect, metadata);
+        return new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access };
     }
 
     public static DataRequestContext From(IResolveFieldContext context) => (DataRequestContext)context.UserContext;

@@ -11,6 +11,7 @@ namespace Paas.GraphQL.Data;
 public sealed class DataSchemaBuilder
 {
     private readonly TenantMetadata _metadata;
+    private readonly Paas.Core.Security.AccessContext? _access;
     private readonly SharedTypes _shared = new();
     private readonly Dictionary<string, ObjectGraphType> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InputObjectGraphType> _filters = new(StringComparer.Ordinal);
@@ -26,13 +27,22 @@ public sealed class DataSchemaBuilder
         GlobalSwitches.EnableReadDefaultValueFromAttributes = false;
     }
 
-    private DataSchemaBuilder(TenantMetadata metadata) => _metadata = metadata;
+    private DataSchemaBuilder(TenantMetadata metadata, Paas.Core.Security.AccessContext? access)
+    {
+        _metadata = metadata;
+        _access = access;
+    }
 
-    public static ISchema Build(TenantMetadata metadata) => new DataSchemaBuilder(metadata).Build();
+    /// <summary>
+    /// The schema of <paramref name="metadata"/> as <paramref name="access"/> sees it (null: everything). Objects and
+    /// fields the caller may not read are absent — they cannot be selected, filtered, sorted or grouped on — and the
+    /// mutations and input fields follow the caller's create, edit, delete and field-edit rights.
+    /// </summary>
+    public static ISchema Build(TenantMetadata metadata, Paas.Core.Security.AccessContext? access = null) => new DataSchemaBuilder(metadata, access).Build();
 
     private ISchema Build()
     {
-        var objects = _metadata.LiveObjects.ToList();
+        var objects = _metadata.LiveObjects.Where(o => _access?.CanRead(o) ?? true).ToList();
         foreach (var definition in objects)
         {
             _objects[definition.ApiName] = new ObjectGraphType { Name = definition.ApiName, Description = definition.Description ?? definition.Label };
@@ -41,7 +51,8 @@ public sealed class DataSchemaBuilder
 
         foreach (var definition in objects)
         {
-            var visible = definition.LiveFields.Where(f => !f.Type.IsRelation() || _objects.ContainsKey(f.Target!)).ToList();
+            var visible = definition.LiveFields.Where(f => (!f.Type.IsRelation() || _objects.ContainsKey(f.Target!))
+                && (_access?.CanReadField(definition, f) ?? true)).ToList();
             _visible[definition.ApiName] = visible;
             foreach (var relation in visible.Where(f => f.Type.IsRelation()))
             {
@@ -77,6 +88,11 @@ public sealed class DataSchemaBuilder
             AddReverseRelations(definition);
         }
 
+        if (objects.Count > 0)
+        {
+            AddShareRecord(mutation);
+        }
+
         var schema = new GeneratedSchema { Query = query, Mutation = mutation.Fields.Count > 0 ? mutation : null };
         schema.Initialize();
         return schema;
@@ -102,6 +118,31 @@ public sealed class DataSchemaBuilder
                 Description = field.HelpText ?? field.Label,
                 ResolvedType = output,
                 Resolver = Resolve.Sync(context => ((IReadOnlyDictionary<string, object?>)context.Source!).GetValueOrDefault(name)),
+            });
+        }
+
+        var tracked = Visible(definition).Where(f => f.TrackHistory).Select(f => f.ApiName).ToList();
+        var historyName = type.HasField("history") ? "fieldHistory" : "history";
+        if (tracked.Count > 0 && !type.HasField(historyName))
+        {
+            type.AddField(new GraphField
+            {
+                Name = historyName,
+                Description = "Changes of the tracked fields you may read, newest first.",
+                ResolvedType = new NonNullGraphType(new ListGraphType(new NonNullGraphType(_shared.FieldHistory))),
+                Arguments = new QueryArguments(new QueryArgument(_shared.Int) { Name = "first", DefaultValue = 20 }),
+                Resolver = Resolve.Sync(context =>
+                {
+                    var first = context.GetArgument<int?>("first") ?? 20;
+                    if (first is < 1 or > 200)
+                    {
+                        throw Paas.Core.Errors.PaasException.Validation("first", "first is from 1 to 200.");
+                    }
+
+                    var request = DataRequestContext.From(context);
+                    var id = (Guid)((IReadOnlyDictionary<string, object?>)context.Source!)[SystemFields.Id]!;
+                    return request.HistoryLoader(context, () => new HistoryLoader(definition, tracked, first, request)).Add(id);
+                }),
             });
         }
     }
@@ -219,7 +260,10 @@ public sealed class DataSchemaBuilder
         var type = _objects[definition.ApiName];
         var name = definition.ApiName;
         var pascalPlural = char.ToUpperInvariant(definition.PluralApiName[0]) + definition.PluralApiName[1..];
-        var writable = Visible(definition).Where(f => f.IsWritable).ToList();
+        var writable = Visible(definition).Where(f => f.IsWritable && (_access?.CanEditField(definition, f) ?? true)).ToList();
+        var canCreate = _access?.CanCreate(definition) ?? true;
+        var canEdit = _access?.CanEdit(definition) ?? true;
+        var canDelete = _access?.CanDelete(definition) ?? true;
         var create = new InputObjectGraphType { Name = name + "CreateInput" };
         var update = new InputObjectGraphType { Name = name + "UpdateInput" };
         foreach (var field in writable)
@@ -231,15 +275,17 @@ public sealed class DataSchemaBuilder
 
         var nonNullType = new NonNullGraphType(type);
         var id = new NonNullGraphType(_shared.Id);
-        mutation.AddField(new GraphField
+        if (canDelete)
         {
-            Name = "delete" + name,
-            Description = "Deletes the record and returns its id. Lookups to it are cleared; master-detail children cascade or block.",
-            ResolvedType = id,
-            Arguments = new QueryArguments(new QueryArgument(id) { Name = "id" }),
-            Resolver = Resolve.Async(context => RecordResolvers.DeleteAsync(context, definition)),
-        });
-        if (create.Fields.Count > 0)
+            AddDelete(mutation, definition, name, id);
+        }
+
+        if (create.Fields.Count == 0)
+        {
+            return;
+        }
+
+        if (canCreate)
         {
             mutation.AddField(new GraphField
             {
@@ -256,6 +302,10 @@ public sealed class DataSchemaBuilder
                 Arguments = new QueryArguments(new QueryArgument(new NonNullGraphType(new ListGraphType(new NonNullGraphType(create)))) { Name = "inputs" }),
                 Resolver = Resolve.Async(context => RecordResolvers.CreateManyAsync(context, definition)),
             });
+        }
+
+        if (canEdit)
+        {
             mutation.AddField(new GraphField
             {
                 Name = "update" + name,
@@ -266,29 +316,90 @@ public sealed class DataSchemaBuilder
                     new QueryArgument(new NonNullGraphType(update)) { Name = "input" }),
                 Resolver = Resolve.Async(context => RecordResolvers.UpdateAsync(context, definition)),
             });
-            var match = new EnumerationGraphType { Name = name + "MatchField", Description = "The unique fields an upsert can match on." };
-            foreach (var field in writable.Where(f => f.Unique))
-            {
-                match.Add(field.ApiName, field.ApiName);
-            }
-
-            if (match.Values.Count == 0)
-            {
-                return;
-            }
-
-            mutation.AddField(new GraphField
-            {
-                Name = "upsert" + name,
-                Description = "Updates the record whose matchOn field equals the input's value, or creates one.",
-                ResolvedType = nonNullType,
-                Arguments = new QueryArguments(
-                    new QueryArgument(new NonNullGraphType(match)) { Name = "matchOn" },
-                    new QueryArgument(new NonNullGraphType(create)) { Name = "input" }),
-                Resolver = Resolve.Async(context => RecordResolvers.UpsertAsync(context, definition)),
-            });
         }
 
+        if (canCreate && canEdit)
+        {
+            AddUpsert(mutation, definition, name, writable, create, nonNullType);
+        }
+    }
+
+    /// <summary><c>shareRecord</c>: a manual share of one record with a user, group or role (the caller needs edit access to it).</summary>
+    private void AddShareRecord(ObjectGraphType mutation)
+    {
+        var kind = new EnumerationGraphType { Name = "ShareWithKind" };
+        kind.Add("USER", Paas.Core.Security.PrincipalKind.User);
+        kind.Add("GROUP", Paas.Core.Security.PrincipalKind.Group);
+        kind.Add("ROLE", Paas.Core.Security.PrincipalKind.Role);
+        kind.Add("ROLE_AND_SUBORDINATES", Paas.Core.Security.PrincipalKind.RoleAndSubordinates);
+        var access = new EnumerationGraphType { Name = "ShareAccess" };
+        access.Add("READ", Paas.Core.Security.AccessLevel.Read);
+        access.Add("EDIT", Paas.Core.Security.AccessLevel.Edit);
+        var with = new InputObjectGraphType { Name = "ShareWithInput" };
+        with.AddField(new GraphField { Name = "kind", ResolvedType = new NonNullGraphType(kind) });
+        with.AddField(new GraphField { Name = "name", ResolvedType = new NonNullGraphType(_shared.String), Description = "A user id, or a group's or role's API name." });
+        mutation.AddField(new GraphField
+        {
+            Name = "shareRecord",
+            Description = "Gives a user, group or role read or edit access to one record of a private or public-read object.",
+            ResolvedType = new NonNullGraphType(_shared.Boolean),
+            Arguments = new QueryArguments(
+                new QueryArgument(new NonNullGraphType(_shared.String)) { Name = "object" },
+                new QueryArgument(new NonNullGraphType(_shared.Id)) { Name = "id" },
+                new QueryArgument(new NonNullGraphType(with)) { Name = "with" },
+                new QueryArgument(access) { Name = "access", DefaultValue = Paas.Core.Security.AccessLevel.Read }),
+            Resolver = Resolve.Async(async context =>
+            {
+                var request = DataRequestContext.From(context);
+                var target = (IDictionary<string, object?>)context.GetArgument<object?>("with")!;
+                if (!Guid.TryParse(context.GetArgument<object?>("id")?.ToString(), out var id))
+                {
+                    throw Paas.Core.Errors.PaasException.Validation("id", "Expected a record id.");
+                }
+
+                var principal = new Paas.Core.Security.Principal((Paas.Core.Security.PrincipalKind)target["kind"]!, target["name"]?.ToString() ?? "");
+                var sharing = context.RequestServices!.GetService(typeof(Paas.Data.Security.RecordSharing)) as Paas.Data.Security.RecordSharing
+                    ?? throw new InvalidOperationException("Record sharing is not registered.");
+                await sharing.ShareAsync(request.Caller, context.GetArgument<string>("object"), id, principal,
+                    context.GetArgument<Paas.Core.Security.AccessLevel>("access"), context.CancellationToken);
+                return true;
+            }),
+        });
+    }
+
+    private static void AddDelete(ObjectGraphType mutation, ObjectDefinition definition, string name, IGraphType id) =>
+        mutation.AddField(new GraphField
+        {
+            Name = "delete" + name,
+            Description = "Deletes the record and returns its id. Lookups to it are cleared; master-detail children cascade or block.",
+            ResolvedType = id,
+            Arguments = new QueryArguments(new QueryArgument(id) { Name = "id" }),
+            Resolver = Resolve.Async(context => RecordResolvers.DeleteAsync(context, definition)),
+        });
+
+    private static void AddUpsert(ObjectGraphType mutation, ObjectDefinition definition, string name, List<FieldDefinition> writable, InputObjectGraphType create, IGraphType nonNullType)
+    {
+        var match = new EnumerationGraphType { Name = name + "MatchField", Description = "The unique fields an upsert can match on." };
+        foreach (var field in writable.Where(f => f.Unique))
+        {
+            match.Add(field.ApiName, field.ApiName);
+        }
+
+        if (match.Values.Count == 0)
+        {
+            return;
+        }
+
+        mutation.AddField(new GraphField
+        {
+            Name = "upsert" + name,
+            Description = "Updates the record whose matchOn field equals the input's value, or creates one.",
+            ResolvedType = nonNullType,
+            Arguments = new QueryArguments(
+                new QueryArgument(new NonNullGraphType(match)) { Name = "matchOn" },
+                new QueryArgument(new NonNullGraphType(create)) { Name = "input" }),
+            Resolver = Resolve.Async(context => RecordResolvers.UpsertAsync(context, definition)),
+        });
     }
 }
 

@@ -15,7 +15,11 @@ namespace Paas.GraphQL.Data;
 /// </summary>
 public sealed class TenantSchemaCache
 {
-    private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+    /// <summary>Keyed by tenant and access signature: users who see the same objects and fields share a schema.</summary>
+    private readonly ConcurrentDictionary<(Guid Tenant, string View), Entry> _entries = new();
+
+    /// <summary>The view of callers who see everything (administrators, the platform itself).</summary>
+    public const string FullView = "all";
     private readonly ILogger<TenantSchemaCache> _logger;
     private readonly int _capacity;
     private readonly long _maxBytes;
@@ -40,9 +44,16 @@ public sealed class TenantSchemaCache
     public static long Estimate(TenantMetadata metadata) =>
         metadata.LiveObjects.Sum(o => BytesPerObject + (o.Fields.Count * BytesPerField));
 
-    public Task<ISchema> GetAsync(TenantInfo tenant, TenantMetadata metadata)
+    /// <summary>The schema <paramref name="access"/> sees: objects and fields it may not read are absent, mutations it may not use too.</summary>
+    public Task<ISchema> GetAsync(TenantInfo tenant, TenantMetadata metadata, Paas.Core.Security.AccessContext? access = null)
     {
-        if (_entries.TryGetValue(tenant.Id, out var current) && current.Version >= metadata.Version && !current.Schema.IsFaulted)
+        if (access is { System.ModifyAllData: true })
+        {
+            access = null;
+        }
+
+        var key = (tenant.Id, access?.Signature ?? FullView);
+        if (_entries.TryGetValue(key, out var current) && current.Version >= metadata.Version && !current.Schema.IsFaulted)
         {
             current.LastUsed = Interlocked.Increment(ref _clock);
             return current.Schema;
@@ -50,29 +61,29 @@ public sealed class TenantSchemaCache
 
         // Only a new entry can push the cache over its bounds, so the size check stays off the common path.
         var entry = _entries.AddOrUpdate(
-            tenant.Id,
-            _ => Start(tenant, metadata),
-            (_, existing) => existing.Version >= metadata.Version && !existing.Schema.IsFaulted ? existing : Start(tenant, metadata));
+            key,
+            _ => Start(tenant, metadata, access),
+            (_, existing) => existing.Version >= metadata.Version && !existing.Schema.IsFaulted ? existing : Start(tenant, metadata, access));
         entry.LastUsed = Interlocked.Increment(ref _clock);
         if (_entries.Count > _capacity || EstimatedBytes > _maxBytes)
         {
-            Evict(tenant.Id);
+            Evict(key);
         }
 
         return entry.Schema;
     }
 
-    private Entry Start(TenantInfo tenant, TenantMetadata metadata) =>
+    private Entry Start(TenantInfo tenant, TenantMetadata metadata, Paas.Core.Security.AccessContext? access) =>
         new(metadata.Version, Estimate(metadata), Task.Run(() =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var schema = DataSchemaBuilder.Build(metadata);
+            var schema = DataSchemaBuilder.Build(metadata, access);
             _logger.LogInformation("Built the data schema of tenant {Tenant} at metadata version {Version} in {Elapsed} ms",
                 tenant.Slug, metadata.Version, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return schema;
         }));
 
-    private void Evict(Guid keep)
+    private void Evict((Guid, string) keep)
     {
         var total = EstimatedBytes;
         foreach (var (id, entry) in _entries.Where(e => e.Key != keep).OrderBy(e => e.Value.LastUsed).ToList())

@@ -75,6 +75,22 @@ public static class MetadataSchema
         mutation.AddField(Field("deleteIndex", ok, [Arg(str, "object"), Arg(str, "name")],
             async c => await Ctx(c).Service.DeleteIndexAsync(Ctx(c).Tenant, c.GetArgument<string>("object"), c.GetArgument<string>("name"), c.CancellationToken)));
 
+        foreach (var field in mutation.Fields)
+        {
+            // Objects, fields and indexes: the Manage Metadata permission.
+            var inner = field.Resolver!;
+            field.Resolver = Resolve.Async(async c =>
+            {
+                if (Ctx(c).Caller.Access is { System.ManageMetadata: false })
+                {
+                    throw PaasException.Forbidden("Changing objects, fields and indexes needs the Manage Metadata permission.");
+                }
+
+                return await inner.ResolveAsync(c);
+            });
+        }
+
+        SecuritySchema.AddTo(query, mutation, types);
         var schema = new Schema { Query = query, Mutation = mutation };
         schema.Initialize();
         return schema;
@@ -139,6 +155,8 @@ public static class MetadataSchema
             Target = Get<string>(input, "target"),
             CascadeDelete = input.TryGetValue("cascadeDelete", out var cd) ? (bool?)cd : null,
             HelpText = Get<string>(input, "helpText"),
+            Secured = input.TryGetValue("secured", out var sec) ? (bool?)sec : null,
+            TrackHistory = input.TryGetValue("trackHistory", out var th) ? (bool?)th : null,
             DisplayFormat = Get<string>(input, "displayFormat"),
             StartingNumber = startingNumber,
         };

@@ -55,6 +55,8 @@ public sealed class MetadataTypes
         Add<FieldDefinition>(Field, "target", str, f => f.Target);
         Add<FieldDefinition>(Field, "cascadeDelete", new NonNullGraphType(boolean), f => f.CascadeDelete);
         Add<FieldDefinition>(Field, "helpText", str, f => f.HelpText);
+        Add<FieldDefinition>(Field, "secured", new NonNullGraphType(boolean), f => f.Secured);
+        Add<FieldDefinition>(Field, "trackHistory", new NonNullGraphType(boolean), f => f.TrackHistory);
         Add<FieldDefinition>(Field, "displayFormat", str, f => f.DisplayFormat);
         Add<FieldDefinition>(Field, "deleted", new NonNullGraphType(boolean), f => f.IsDeleted);
         Add<FieldDefinition>(Field, "deletedAt", DateTime, f => f.DeletedAt);
@@ -75,6 +77,7 @@ public sealed class MetadataTypes
         Add<ObjectDefinition>(Object, "deleted", new NonNullGraphType(boolean), o => o.IsDeleted);
         Add<ObjectDefinition>(Object, "deletedAt", DateTime, o => o.DeletedAt);
         Add<ObjectDefinition>(Object, "createdAt", DateTime, o => o.CreatedAt);
+        Add<ObjectDefinition>(Object, "sharingModel", new NonNullGraphType(str), o => SecuritySchema.ContractName(o.MasterField is null ? o.SharingModel : Core.Security.SharingModel.ControlledByParent));
         Add<ObjectDefinition>(Object, "indexes", new NonNullGraphType(new ListGraphType(new NonNullGraphType(Index))), o => o.Indexes);
         Object.AddField(new GraphField
         {
@@ -116,6 +119,8 @@ public sealed class MetadataTypes
             input.AddField(new GraphField { Name = "target", ResolvedType = str });
             input.AddField(new GraphField { Name = "cascadeDelete", ResolvedType = boolean });
             input.AddField(new GraphField { Name = "helpText", ResolvedType = str });
+            input.AddField(new GraphField { Name = "secured", ResolvedType = boolean, Description = "Field-level security: readable and writable only through a field grant." });
+            input.AddField(new GraphField { Name = "trackHistory", ResolvedType = boolean, Description = "Keep every change in the record's history." });
             input.AddField(new GraphField { Name = "displayFormat", ResolvedType = str });
             input.AddField(new GraphField { Name = "startingNumber", ResolvedType = Long });
         }

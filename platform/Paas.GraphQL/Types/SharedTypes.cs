@@ -22,6 +22,9 @@ public sealed class SharedTypes
     public EnumerationGraphType SortDirection { get; }
     public ObjectGraphType PageInfo { get; }
 
+    /// <summary>One change of a tracked field; values as JSON text.</summary>
+    public ObjectGraphType FieldHistory { get; }
+
     private readonly Dictionary<string, InputObjectGraphType> _filters = [];
 
     public SharedTypes()
@@ -35,6 +38,13 @@ public sealed class SharedTypes
         AddField(PageInfo, "hasPreviousPage", new NonNullGraphType(Boolean), s => ((Data.ConnectionResult)s!).Page.HasPreviousPage);
         AddField(PageInfo, "startCursor", String, s => ((Data.ConnectionResult)s!).Page.Rows.FirstOrDefault()?.Cursor);
         AddField(PageInfo, "endCursor", String, s => ((Data.ConnectionResult)s!).Page.Rows.LastOrDefault()?.Cursor);
+
+        FieldHistory = new ObjectGraphType { Name = "FieldHistoryEntry" };
+        AddField(FieldHistory, "field", new NonNullGraphType(String), s => ((Paas.Data.Security.FieldHistoryEntry)s!).Field);
+        AddField(FieldHistory, "oldValue", String, s => ((Paas.Data.Security.FieldHistoryEntry)s!).OldValue, "The value before, as JSON.");
+        AddField(FieldHistory, "newValue", String, s => ((Paas.Data.Security.FieldHistoryEntry)s!).NewValue, "The value after, as JSON.");
+        AddField(FieldHistory, "changedBy", new NonNullGraphType(Id), s => ((Paas.Data.Security.FieldHistoryEntry)s!).ChangedBy);
+        AddField(FieldHistory, "changedAt", new NonNullGraphType(DateTime), s => ((Paas.Data.Security.FieldHistoryEntry)s!).ChangedAt);
     }
 
     /// <summary>The output scalar of a non-relation field.</summary>

@@ -28,20 +28,20 @@ public static class GraphQLEndpoints
     private static async Task DataAsync(HttpContext http, GraphQLHttpHandler handler, MetadataCache metadata, TenantSchemaCache schemas,
         IDatabaseConnector connector, TimeProvider time, GraphQLHttpOptions options)
     {
-        if (await TenantCallerAsync(http) is not { } caller)
+        if (await TenantCallerAsync(http, metadata) is not { } caller)
         {
             return;
         }
 
         var snapshot = await metadata.GetAsync(caller.Tenant, http.RequestAborted);
-        var schema = await schemas.GetAsync(caller.Tenant, snapshot);
+        var schema = await schemas.GetAsync(caller.Tenant, snapshot, caller.Access);
         var limits = caller.Tenant.Limits ?? options.DefaultLimits;
         await handler.HandleAsync(http, schema, new DataRequestContext(caller, snapshot, connector, time, limits), CorrelationId.Of(http), limits);
     }
 
-    private static async Task MetadataAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, MetadataService service)
+    private static async Task MetadataAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, MetadataService service, MetadataCache metadata)
     {
-        if (await TenantCallerAsync(http) is not { } caller)
+        if (await TenantCallerAsync(http, metadata) is not { } caller)
         {
             return;
         }
@@ -61,11 +61,14 @@ public static class GraphQLEndpoints
         await handler.HandleAsync(http, schemas.Platform, new PlatformRequestContext(catalog), CorrelationId.Of(http));
     }
 
-    /// <summary>The caller of a tenant endpoint: its tenant is the key's tenant, which must be active.</summary>
-    private static async Task<Caller?> TenantCallerAsync(HttpContext http)
+    /// <summary>
+    /// The caller of a tenant endpoint: its tenant is the credential's tenant, which must be active, and its user the
+    /// credential's user, who must be active (a deactivated user's keys stop working at once).
+    /// </summary>
+    public static async Task<Caller?> TenantCallerAsync(HttpContext http, MetadataCache metadata)
     {
         var identity = (KeyIdentity)http.Items[ApiKeyAuthenticationHandler.IdentityItem]!;
-        if (identity.Tenant is null || identity.Scope != ApiKeyScopes.TenantAdmin)
+        if (identity.Tenant is null || identity.UserId is null)
         {
             await Forbid(http, "This key belongs to no tenant; use a tenant's key for this endpoint.");
             return null;
@@ -77,7 +80,21 @@ public static class GraphQLEndpoints
             return null;
         }
 
-        return new Caller(identity.Tenant, identity.KeyId, identity.Name);
+        var snapshot = await metadata.GetAsync(identity.Tenant, http.RequestAborted);
+        if (Paas.Core.Security.AccessContext.Cached(snapshot, identity.UserId.Value) is not { } access)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await GraphQLHttpHandler.WriteErrorAsync(http, StatusCodes.Status401Unauthorized, GraphQLHttpHandler.Json, ErrorCodes.Unauthenticated,
+                "Authentication required: send Authorization: Bearer <API key or access token>.");
+            return null;
+        }
+
+        return new Caller(identity.Tenant, access.UserId, identity.Name)
+        {
+            Access = access,
+            Credential = "key:" + identity.KeyId,
+            Address = http.Connection.RemoteIpAddress?.ToString(),
+        };
     }
 
     private static Task Forbid(HttpContext http, string message) =>

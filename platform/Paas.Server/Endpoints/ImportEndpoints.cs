@@ -30,12 +30,12 @@ public static class ImportEndpoints
 
     private static async Task ImportAsync(HttpContext http, string objectName, MetadataCache metadataCache, RecordImporter importer)
     {
-        var identity = (KeyIdentity)http.Items[ApiKeyAuthenticationHandler.IdentityItem]!;
-        if (identity.Tenant is not { IsActive: true } tenant || identity.Scope != ApiKeyScopes.TenantAdmin)
+        if (await GraphQLEndpoints.TenantCallerAsync(http, metadataCache) is not { } caller)
         {
-            await Error(http, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Use an active tenant's key to import.");
             return;
         }
+
+        var tenant = caller.Tenant;
 
         if (http.Request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
         {
@@ -50,7 +50,7 @@ public static class ImportEndpoints
 
         var metadata = await metadataCache.GetAsync(tenant, http.RequestAborted);
         var definition = metadata.FindObject(objectName);
-        if (definition is null)
+        if (definition is null || !caller.Access!.CanRead(definition))
         {
             await Error(http, StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"There is no object '{objectName}'.");
             return;
@@ -72,7 +72,6 @@ public static class ImportEndpoints
             return;
         }
 
-        var caller = new Caller(tenant, identity.KeyId, identity.Name);
         var errorCsv = new StringWriter();
         var errorFile = new ImportErrorFile(errorCsv, MaxErrorFileRows);
         using var body = new StreamReader(http.Request.Body, Encoding.UTF8);

@@ -4,7 +4,8 @@ using Paas.Data.Platform;
 namespace Paas.Server.Hosting;
 
 /// <summary>On start: applies catalog migrations, creates the bootstrap tenant, and makes sure its admin and the operator have keys.</summary>
-public sealed class Bootstrapper(PlatformMigrator migrator, TenantCatalog catalog, BootstrapOptions options, ILogger<Bootstrapper> logger)
+public sealed class Bootstrapper(PlatformMigrator migrator, TenantCatalog catalog, Paas.Data.Metadata.MetadataService metadata,
+    Paas.Data.Security.SecurityService security, BootstrapOptions options, ILogger<Bootstrapper> logger)
 {
     /// <summary>Modules this build can install. The CRM modules are not part of the platform yet.</summary>
     public static readonly IReadOnlyList<string> AvailableModules = [];
@@ -28,7 +29,10 @@ public sealed class Bootstrapper(PlatformMigrator migrator, TenantCatalog catalo
             adminKey ??= ApiKeys.Generate();
         }
 
-        await catalog.EnsureKeyAsync(adminKey, tenant.Id, "Bootstrap admin", ApiKeyScopes.TenantAdmin, ct);
+        // Storage made by an earlier version gets the tables added since, and its keys a user to act as.
+        await metadata.UpgradeStorageAsync(tenant, ct);
+        var admin = await security.EnsureAdministratorAsync(tenant, ct);
+        await catalog.EnsureKeyAsync(adminKey, tenant.Id, "Bootstrap admin", ApiKeyScopes.TenantAdmin, ct, admin);
         var operatorKey = options.OperatorApiKey ?? ApiKeys.Generate();
         await catalog.EnsureKeyAsync(operatorKey, null, "Bootstrap operator", ApiKeyScopes.Operator, ct);
         return new BootstrapResult(tenant.Slug, adminKey, options.AdminApiKey is null, operatorKey, options.OperatorApiKey is null);

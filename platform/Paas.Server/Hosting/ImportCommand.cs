@@ -47,7 +47,10 @@ public static class ImportCommand
         await using var errorStream = Option("--errors") is { } errorsPath ? new StreamWriter(errorsPath) : null;
         var errorFile = errorStream is null ? null : new ImportErrorFile(errorStream);
         using var reader = new StreamReader(file);
-        var caller = new Caller(tenant, Guid.Empty, "import command");
+        // The console import acts as the tenant's administrator: records are owned by, and audited as, a real user.
+        var admin = await services.GetRequiredService<Paas.Data.Security.SecurityService>().EnsureAdministratorAsync(tenant, ct);
+        metadata = await services.GetRequiredService<Paas.Data.Metadata.MetadataCache>().LoadAsync(tenant, ct);
+        var caller = new Caller(tenant, admin, "import command") { Access = Paas.Core.Security.AccessContext.For(metadata, admin) };
         try
         {
             var result = await services.GetRequiredService<RecordImporter>().ImportAsync(caller, metadata, definition, reader, matchOn,

@@ -15,7 +15,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TenantCatalog catalog)
+    TenantCatalog catalog,
+    FailedSignInThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -29,14 +30,22 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        // An address that presented too many bad credentials waits, whatever it sends now (the rate-limit middleware answers 429).
+        if (throttle.Refuses(Context))
+        {
+            return AuthenticateResult.Fail("Too many failed sign-ins from this address.");
+        }
+
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.Fail("Use the Bearer scheme.");
         }
 
-        var identity = await catalog.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var credential = header["Bearer ".Length..].Trim();
+        var identity = await catalog.AuthenticateAsync(credential, Context.RequestAborted);
         if (identity is null)
         {
+            throttle.RecordFailure(Context, credential);
             return AuthenticateResult.Fail("The credential is not valid.");
         }
 

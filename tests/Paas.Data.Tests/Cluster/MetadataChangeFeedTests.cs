@@ -22,7 +22,7 @@ public sealed class MetadataChangeFeedTests
         using var stop = new CancellationTokenSource();
         var listening = nodeB.GetRequiredService<MetadataChangeFeed>().ListenAsync(stop.Token);
 
-        Assert.Equal(0, (await cacheB.GetAsync(tenant, CancellationToken.None)).Version);
+        Assert.Equal(1, (await cacheB.GetAsync(tenant, CancellationToken.None)).Version);
         await Task.Delay(500);
         await nodeA.Metadata.CreateObjectAsync(tenant, new ObjectInput { ApiName = "Invoice", Label = "Invoice" }, CancellationToken.None);
 

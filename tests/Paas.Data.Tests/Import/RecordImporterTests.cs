@@ -160,7 +160,7 @@ public sealed class RecordImporterTests
         Assert.Null(records[1]["score"]);
         Assert.Equal(9999.9m, records[2]["score"]);
         Assert.All(records, r => Assert.Equal(1L, r[SystemFields.Version]));
-        Assert.All(records, r => Assert.Equal(fx.Caller.PrincipalId, r[SystemFields.CreatedBy]));
+        Assert.All(records, r => Assert.Equal(fx.Caller.UserId, r[SystemFields.CreatedBy]));
     }
 
     [Theory]

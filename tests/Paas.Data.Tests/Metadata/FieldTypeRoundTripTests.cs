@@ -85,7 +85,7 @@ public sealed class FieldTypeRoundTripTests
 
         Assert.Equal(1L, stored["version"]);
         Assert.Equal(id, stored["id"]);
-        Assert.Equal(t.Caller.PrincipalId, stored["ownerId"]);
+        Assert.Equal(t.Caller.UserId, stored["ownerId"]);
         Assert.IsType<DateTimeOffset>(stored["createdAt"]);
     }
 

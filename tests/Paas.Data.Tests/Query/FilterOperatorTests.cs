@@ -206,7 +206,7 @@ public sealed class FilterOperatorTests(SharedCatalog shared) : IClassFixture<Sh
         await t.UpdateAsync("Product", c.Products["beta"], """{"qty": 6}""");
 
         Assert.Equal(["beta"], await c.MatchAsync("""{"version": {"gt": 1}}"""));
-        Assert.Equal(5, (await c.MatchAsync("""{"ownerId": {"eq": "@0"}}""".With(t.Caller.PrincipalId))).Count);
+        Assert.Equal(5, (await c.MatchAsync("""{"ownerId": {"eq": "@0"}}""".With(t.Caller.UserId))).Count);
         Assert.Equal(5, (await c.MatchAsync("""{"createdAt": {"gte": "2000-01-01T00:00:00Z"}}""")).Count);
         Assert.Empty(await c.MatchAsync("""{"createdAt": {"lt": "2000-01-01T00:00:00Z"}}"""));
     }

@@ -53,7 +53,7 @@ public sealed class WritePipelineTests
     public async Task System_fields_other_than_name_and_owner_are_read_only(DatabaseProvider provider)
     {
         await using var t = await InvoiceTenantAsync(provider);
-        var owner = Guid.NewGuid();
+        var owner = await t.AddUserAsync("owner@example.test");
 
         await Refused.ValidationExactlyAsync(
             () => t.InsertAsync("Invoice", new Dictionary<string, object?>
@@ -62,11 +62,13 @@ public sealed class WritePipelineTests
                 ["createdBy"] = Guid.NewGuid().ToString(), ["updatedAt"] = "2020-01-01T00:00:00Z", ["updatedBy"] = Guid.NewGuid().ToString(), ["version"] = 7L,
             }),
             "id", "createdAt", "createdBy", "updatedAt", "updatedBy", "version");
+        await Refused.ValidationExactlyAsync(
+            () => t.InsertAsync("Invoice", new Dictionary<string, object?> { ["name"] = "a", ["code"] = "A", ["ownerId"] = Guid.NewGuid().ToString() }), "ownerId");
         var id = await t.InsertAsync("Invoice", new Dictionary<string, object?> { ["name"] = "a", ["code"] = "A", ["ownerId"] = owner.ToString() });
         await Refused.ValidationExactlyAsync(() => t.UpdateAsync("Invoice", id, """{"version": 9, "createdBy": null}"""), "version", "createdBy");
 
         var row = await t.RequireAsync("Invoice", id);
-        Assert.Equal((owner, 1L, t.Caller.PrincipalId), (row["ownerId"], row["version"], row["createdBy"]));
+        Assert.Equal((owner, 1L, t.Caller.UserId), (row["ownerId"], row["version"], row["createdBy"]));
     }
 
     [Theory]
@@ -83,9 +85,9 @@ public sealed class WritePipelineTests
         var row = await t.RequireAsync("Invoice", first);
         Assert.Equal(first, row["id"]);
         Assert.Equal(1L, row["version"]);
-        Assert.Equal(t.Caller.PrincipalId, row["createdBy"]);
-        Assert.Equal(t.Caller.PrincipalId, row["updatedBy"]);
-        Assert.Equal(t.Caller.PrincipalId, row["ownerId"]);
+        Assert.Equal(t.Caller.UserId, row["createdBy"]);
+        Assert.Equal(t.Caller.UserId, row["updatedBy"]);
+        Assert.Equal(t.Caller.UserId, row["ownerId"]);
         Assert.Equal(row["createdAt"], row["updatedAt"]);
         Assert.InRange((DateTimeOffset)row["createdAt"]!, before, DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal(7, first.Version);

@@ -58,6 +58,11 @@ public sealed class TestTenant : IAsyncDisposable
 
     public async Task<long> VersionAsync() => (await MetadataAsync()).Version;
 
+    /// <summary>Adds an active user (Standard User profile) and returns its id.</summary>
+    public async Task<Guid> AddUserAsync(string email) =>
+        (await Database.Services.GetRequiredService<Paas.Data.Security.SecurityService>()
+            .SaveUserAsync(Caller, new Paas.Data.Security.UserInput { Name = email, Email = email }, None)).Id;
+
     public async Task<ObjectDefinition> ObjectAsync(string apiName) =>
         (await MetadataAsync()).FindObject(apiName) ?? throw new InvalidOperationException($"No live object '{apiName}'.");
 

@@ -121,7 +121,7 @@ public sealed class ReadmeJourneyTests
         var otherKey = (string)tenant["createTenant"]!["adminApiKey"]!;
         Assert.Equal("acme", (string?)tenant["createTenant"]!["tenant"]!["slug"]);
         var version = (await server.DataAsync("query { _metadataVersion }", key: otherKey)).AssertOk();
-        Assert.Equal(0L, (long)version["_metadataVersion"]!);
+        Assert.Equal(1L, (long)version["_metadataVersion"]!); // 1: the built-in profiles and the administrator
         var otherObjects = (await server.MetadataAsync("{ objects { apiName } }", key: otherKey)).AssertOk();
         Assert.Empty(otherObjects["objects"]!.AsArray());
     }
