@@ -218,7 +218,14 @@ public sealed class TenantCatalog(
             _keyCache.Clear();
         }
 
-        _keyCache[hash] = (identity, now + KeyCacheTime);
+        // A key that expires sooner than the cache time is cached only until it expires.
+        var until = now + KeyCacheTime;
+        if (row?.ExpiresAt is { } expires && expires < until)
+        {
+            until = expires;
+        }
+
+        _keyCache[hash] = (identity, until);
         return identity;
     }
 

@@ -121,9 +121,10 @@ public sealed class DataSchemaBuilder
             });
         }
 
+        // Every record has a history; it stays empty while no field the caller may read is tracked.
         var tracked = Visible(definition).Where(f => f.TrackHistory).Select(f => f.ApiName).ToList();
         var historyName = type.HasField("history") ? "fieldHistory" : "history";
-        if (tracked.Count > 0 && !type.HasField(historyName))
+        if (!type.HasField(historyName))
         {
             type.AddField(new GraphField
             {
@@ -137,6 +138,11 @@ public sealed class DataSchemaBuilder
                     if (first is < 1 or > 200)
                     {
                         throw Paas.Core.Errors.PaasException.Validation("first", "first is from 1 to 200.");
+                    }
+
+                    if (tracked.Count == 0)
+                    {
+                        return Array.Empty<Paas.Data.Security.FieldHistoryEntry>();
                     }
 
                     var request = DataRequestContext.From(context);

@@ -96,6 +96,14 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
             }
         }
 
+        if (document is not null && schema.Mutation is null && IsMutation(document, request.OperationName))
+        {
+            // A caller who may change nothing gets a schema without a Mutation type.
+            await WriteErrorAsync(http, mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, mediaType, ErrorCodes.ValidationFailed,
+                "This API has no mutations that you may use.");
+            return;
+        }
+
         if (document is not null && HttpMethods.IsGet(http.Request.Method) && IsMutation(document, request.OperationName))
         {
             http.Response.Headers.Allow = "POST";

@@ -272,10 +272,9 @@ public static class SecuritySchema
         {
             var input = Input(c);
             var owner = Guid.TryParse(Get<object>(input, "user")?.ToString(), out var parsed) ? parsed : Guid.Empty;
-            if (owner != Ctx(c).Caller.UserId)
-            {
-                SecurityService.RequireManageUsers(Ctx(c).Caller);
-            }
+
+            // Even for oneself: a stolen key must not be able to mint keys that outlive its revocation.
+            SecurityService.RequireManageUsers(Ctx(c).Caller);
 
             if ((await Snapshot(c)).Security.FindUser(owner) is not { IsActive: true })
             {
@@ -283,13 +282,21 @@ public static class SecuritySchema
             }
 
             return await Service<TenantCatalog>(c).CreateUserKeyAsync(Ctx(c).Tenant, owner, Get<string>(input, "name"),
-                Value(input, "expiresAt") as DateTimeOffset?, c.CancellationToken);
+                ExpiresAt(Value(input, "expiresAt")), c.CancellationToken);
         }));
         mutation.AddField(Field("revokeApiKey", nn(apiKey), [Arg(nn(id), "id")], async c =>
         {
             var caller = Ctx(c).Caller;
-            var mayManage = caller.Access is null or { System.ManageUsers: true };
-            return await Service<TenantCatalog>(c).RevokeKeyAsync(Ctx(c).Tenant, c.GetArgument<Guid>("id"), mayManage ? null : caller.UserId, c.CancellationToken);
+            var keyId = c.GetArgument<Guid>("id");
+            var catalog = Service<TenantCatalog>(c);
+            if (caller.Access is { System.ManageUsers: false }
+                && (await catalog.ListKeysAsync(Ctx(c).Tenant, caller.UserId, c.CancellationToken)).All(k => k.Id != keyId))
+            {
+                // The same answer whether or not the key exists: nothing is learnt about other users' keys.
+                throw PaasException.Forbidden("Revoking another user's key needs the Manage Users permission.");
+            }
+
+            return await catalog.RevokeKeyAsync(Ctx(c).Tenant, keyId, null, c.CancellationToken);
         }));
         mutation.AddField(Field("transferRecords", nn(new ListGraphType(nn(transferred))), [Arg(nn(transferInput), "input")], async c =>
         {
@@ -336,6 +343,18 @@ public static class SecuritySchema
         input.TryGetValue(name, out var value) && value is T typed ? typed : default;
 
     private static object? Value(IDictionary<string, object?> input, string name) => input.TryGetValue(name, out var value) ? value : null;
+
+    private static DateTimeOffset? ExpiresAt(object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        return Core.Records.FieldValueCoercer.TryCoerce(SecurityStore.TimeColumn, value, out var parsed, out var problem)
+            ? (DateTimeOffset)parsed!
+            : throw PaasException.Validation("expiresAt", problem!);
+    }
 
     private static Guid ParseGuid(IDictionary<string, object?> input, string name) =>
         Guid.TryParse(Value(input, name)?.ToString(), out var parsed) ? parsed : throw PaasException.Validation(name, "Expected a user id.");
