@@ -49,6 +49,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<MetadataService>();
         services.AddSingleton<Security.SecurityService>();
         services.AddSingleton<Security.RecordSharing>();
+        services.AddSingleton<Security.RetentionPolicy>();
         services.AddSingleton<MetadataChangeFeed>();
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<PlatformMigrator>();

@@ -222,6 +222,13 @@ public sealed partial class MetadataService(IDatabaseConnector connector, Metada
             await Security.SecurityStore.SaveUserAsync(session, user, ct);
         }
 
+        if (MetadataAudit.Active is { } audit && !audit.Action.StartsWith("security.", StringComparison.Ordinal))
+        {
+            var targets = string.Join(", ", change.Changes.Keys.Order(StringComparer.Ordinal));
+            await Security.AuditLog.WriteAsync(session, audit.Caller, "metadata." + audit.Action, targets.Length == 0 ? null : targets,
+                new { version, input = audit.Details }, time.GetUtcNow(), ct);
+        }
+
         await MetadataChangeFeed.AnnounceAsync(session, version, ct);
         await session.CommitAsync(ct);
         cache.Publish(tenant, change.After(version));

@@ -84,3 +84,25 @@ public static class FieldHistory
         _ => JsonSerializer.Serialize(value, MetadataJson.Options),
     };
 }
+
+/// <summary>Removes audit entries and field history older than their retention, tenant by tenant.</summary>
+public sealed class RetentionPolicy(IDatabaseConnector connector, Metadata.MetadataCache cache, TimeProvider time)
+{
+    /// <summary>Prunes one tenant; returns the audit entries and history entries removed.</summary>
+    public async Task<(int Audit, int History)> PruneAsync(Core.Tenancy.TenantInfo tenant, TimeSpan? auditRetention, TimeSpan? historyRetention, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await connector.OpenAsync(tenant, ct);
+        await using var session = new TenantSession(tenant, connection, connector.Dialect, await cache.GetAsync(tenant, ct));
+        var audit = auditRetention is { } a ? await AuditLog.PruneAsync(session, now - a, ct) : 0;
+        var history = 0;
+        if (historyRetention is { } h)
+        {
+            var statement = session.Statement();
+            statement.Append($"DELETE FROM {session.Table(SecurityStore.HistoryTable)} WHERE {session.Dialect.Quote("changed_at")} < {statement.Parameter(SecurityStore.TimeColumn, now - h)}");
+            history = await session.ExecuteAsync(statement, ct);
+        }
+
+        return (audit, history);
+    }
+}

@@ -86,11 +86,14 @@ public static class MetadataSchema
                     throw PaasException.Forbidden("Changing objects, fields and indexes needs the Manage Metadata permission.");
                 }
 
+                // The change writes its audit entry (who, which operation, with what arguments) in its own transaction.
+                using var audit = MetadataAudit.Begin(Ctx(c).Caller, c.FieldDefinition.Name, c.Arguments?.ToDictionary(a => a.Key, a => a.Value.Value));
                 return await inner.ResolveAsync(c);
             });
         }
 
         SecuritySchema.AddTo(query, mutation, types);
+        OAuthSchema.AddTo(query, mutation);
         var schema = new Schema { Query = query, Mutation = mutation };
         schema.Initialize();
         return schema;

@@ -93,6 +93,9 @@ public sealed class PaasServer : IAsyncDisposable
     /// <summary>A client with no default headers; the caller adds Authorization etc.</summary>
     public HttpClient Client => _client;
 
+    /// <summary>The server's services, for tests that reach below HTTP (e.g. to age data or run a background job now).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     // ------------------------------------------------------------------ GraphQL helpers
 
     /// <summary>POSTs a query to the data API (<c>/graphql</c>) with the bootstrap admin key.</summary>
