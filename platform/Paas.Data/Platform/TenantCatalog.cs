@@ -132,7 +132,8 @@ public sealed class TenantCatalog(
     }
 
     /// <summary>A new key for a user of the tenant; the key is returned once and only its hash is kept.</summary>
-    public async Task<(ApiKeyInfo Info, string Key)> CreateUserKeyAsync(TenantInfo tenant, Guid userId, string? name, DateTimeOffset? expiresAt, CancellationToken ct)
+    public async Task<(ApiKeyInfo Info, string Key)> CreateUserKeyAsync(TenantInfo tenant, Guid userId, string? name, DateTimeOffset? expiresAt, CancellationToken ct,
+        Caller? actor = null)
     {
         var errors = new FieldErrorList();
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
@@ -152,6 +153,7 @@ public sealed class TenantCatalog(
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.ApiKeys.Add(row);
         await db.SaveChangesAsync(ct);
+        await AuditAsync(tenant, actor, "apiKey.created", row, ct);
         return (Info(row), key);
     }
 
@@ -163,7 +165,7 @@ public sealed class TenantCatalog(
     }
 
     /// <summary>Revokes a key of the tenant (of the user, when <paramref name="userId"/> is given). Takes effect at once on this node.</summary>
-    public async Task<ApiKeyInfo> RevokeKeyAsync(TenantInfo tenant, Guid keyId, Guid? userId, CancellationToken ct)
+    public async Task<ApiKeyInfo> RevokeKeyAsync(TenantInfo tenant, Guid keyId, Guid? userId, CancellationToken ct, Caller? actor = null)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.TenantId == tenant.Id && (userId == null || k.UserId == userId), ct)
@@ -171,16 +173,25 @@ public sealed class TenantCatalog(
         row.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         _keyCache.Clear();
+        await AuditAsync(tenant, actor, "apiKey.revoked", row, ct);
         return Info(row);
     }
 
     /// <summary>Forgets cached key checks, e.g. after a user was deactivated.</summary>
     public void ForgetKeys() => _keyCache.Clear();
 
+    private async Task AuditAsync(TenantInfo tenant, Caller? actor, string action, ApiKeyRecord key, CancellationToken ct)
+    {
+        await using var connection = await connector.OpenAsync(tenant, ct);
+        await using var session = new TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, []));
+        await Security.AuditLog.WriteAsync(session, actor, action, $"{key.Name} ({key.Prefix}…)", new { key = key.Id, user = key.UserId, key.ExpiresAt }, time.GetUtcNow(), ct);
+    }
+
     private static ApiKeyInfo Info(ApiKeyRecord row) => new(row.Id, row.Name, row.Prefix, row.UserId, row.CreatedAt, row.ExpiresAt, row.RevokedAt, row.LastUsedAt);
 
     /// <summary>Finds who a key belongs to. Unknown, revoked and expired keys give null. Results are cached briefly.</summary>
-    public async Task<KeyIdentity?> AuthenticateAsync(string key, CancellationToken ct)
+    /// <param name="address">The client's address, for the audit entry of the key's use.</param>
+    public async Task<KeyIdentity?> AuthenticateAsync(string key, CancellationToken ct, string? address = null)
     {
         if (key.Length is < 8 or > 200)
         {
@@ -210,6 +221,11 @@ public sealed class TenantCatalog(
             if (identity is not null && (row.LastUsedAt is null || now - row.LastUsedAt > LastUsedResolution))
             {
                 await db.ApiKeys.Where(k => k.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+                if (tenant is not null && row.UserId is { } user)
+                {
+                    // Key use reaches the tenant's audit log at most once a minute per key (with lastUsedAt).
+                    await AuditAsync(tenant, new Caller(tenant, user, row.Name) { Credential = "key:" + row.Id, Address = address }, "apiKey.used", row, ct);
+                }
             }
         }
 

@@ -282,7 +282,7 @@ public static class SecuritySchema
             }
 
             return await Service<TenantCatalog>(c).CreateUserKeyAsync(Ctx(c).Tenant, owner, Get<string>(input, "name"),
-                ExpiresAt(Value(input, "expiresAt")), c.CancellationToken);
+                ExpiresAt(Value(input, "expiresAt")), c.CancellationToken, Ctx(c).Caller);
         }));
         mutation.AddField(Field("revokeApiKey", nn(apiKey), [Arg(nn(id), "id")], async c =>
         {
@@ -296,7 +296,7 @@ public static class SecuritySchema
                 throw PaasException.Forbidden("Revoking another user's key needs the Manage Users permission.");
             }
 
-            return await catalog.RevokeKeyAsync(Ctx(c).Tenant, keyId, null, c.CancellationToken);
+            return await catalog.RevokeKeyAsync(Ctx(c).Tenant, keyId, null, c.CancellationToken, caller);
         }));
         mutation.AddField(Field("transferRecords", nn(new ListGraphType(nn(transferred))), [Arg(nn(transferInput), "input")], async c =>
         {

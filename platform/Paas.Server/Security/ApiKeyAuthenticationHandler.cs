@@ -42,7 +42,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var credential = header["Bearer ".Length..].Trim();
-        var identity = await catalog.AuthenticateAsync(credential, Context.RequestAborted);
+        var identity = await catalog.AuthenticateAsync(credential, Context.RequestAborted, Context.Connection.RemoteIpAddress?.ToString());
         if (identity is null)
         {
             throttle.RecordFailure(Context, credential);

@@ -39,6 +39,33 @@ public sealed class AuditTests
 
     [Theory]
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task Creating_using_and_revoking_a_key_is_audited_without_the_key(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider);
+        var user = (string)(await server.MetadataOkAsync("""
+            mutation { createUser(input: {name: "Ann", email: "ann@example.test"}) { id } }
+            """))["createUser"]!["id"]!;
+        var created = (await server.MetadataOkAsync($$"""
+            mutation { createApiKey(input: {user: "{{user}}", name: "ann ci", expiresAt: null}) { key apiKey { id } } }
+            """))["createApiKey"]!;
+        var key = (string)created["key"]!;
+        var keyId = (string)created["apiKey"]!["id"]!;
+        (await server.DataAsync("{ _metadataVersion }", key: key)).AssertOk();
+        await server.MetadataOkAsync($$"""mutation { revokeApiKey(id: "{{keyId}}") { id } }""");
+
+        var log = (await server.MetadataOkAsync("""{ auditLog(first: 50) { actor credential action target details } }"""))["auditLog"]!.AsArray();
+        var keyEvents = log.Where(e => ((string)e!["action"]!).StartsWith("apiKey.", StringComparison.Ordinal)
+                                       && ((string?)e["target"] ?? "").Contains("ann ci", StringComparison.Ordinal)).ToList();
+        Assert.Contains(log, e => (string?)e!["action"] == "apiKey.used" && e["actor"] is not null && (string?)e["actor"] != user); // the admin's own key
+        Assert.Equal(["apiKey.revoked", "apiKey.used", "apiKey.created"], keyEvents.Select(e => (string)e!["action"]!));
+        var used = keyEvents[1]!;
+        Assert.Equal(user, (string?)used["actor"]);
+        Assert.Equal("key:" + keyId, (string?)used["credential"]);
+        Assert.DoesNotContain(key, log.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
     public async Task Entries_older_than_the_configured_retention_are_pruned(DatabaseProvider provider)
     {
         await using var server = await PaasServer.StartAsync(provider, new Dictionary<string, string?>
