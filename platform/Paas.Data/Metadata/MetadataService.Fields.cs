@@ -38,7 +38,75 @@ public sealed partial class MetadataService
             return field;
         }, ct);
 
-    public Task<FieldDefinition> UpdateFieldAsync(TenantInfo tenant, string objectName, string apiName, FieldInput input, CancellationToken ct) =>
+    /// <summary>
+    /// Changes a field. On PostgreSQL an index the change adds to an existing column (<c>indexed</c> or <c>unique</c>
+    /// turned on) is built first with CREATE INDEX CONCURRENTLY, so writes go on while it builds; the change then
+    /// commits with the index in place, and a change that fails drops it again.
+    /// </summary>
+    public async Task<FieldDefinition> UpdateFieldAsync(TenantInfo tenant, string objectName, string apiName, FieldInput input, CancellationToken ct)
+    {
+        var prebuilt = connector.Dialect.Provider == Core.Configuration.DatabaseProvider.Postgres
+            ? await PrebuildFieldIndexAsync(tenant, objectName, apiName, input, ct)
+            : null;
+        try
+        {
+            return await ChangeFieldAsync(tenant, objectName, apiName, input, ct);
+        }
+        catch when (prebuilt is not null)
+        {
+            await using var connection = await connector.OpenAsync(tenant, CancellationToken.None);
+            await using var session = new TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, []));
+            await SchemaDdl.DropIndexAsync(session, prebuilt, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Builds, concurrently, the index an update adds to an unchanged column; returns its name, or null when there is none to build.</summary>
+    private async Task<string?> PrebuildFieldIndexAsync(TenantInfo tenant, string objectName, string apiName, FieldInput input, CancellationToken ct)
+    {
+        var metadata = await cache.LoadAsync(tenant, ct);
+        if (metadata.FindObject(objectName) is not { } owner || owner.FindField(apiName) is not { IsSystem: false } existing)
+        {
+            return null;
+        }
+
+        FieldDefinition updated;
+        try
+        {
+            updated = FieldDefinitionBuilder.Build(metadata, owner, input, existing);
+        }
+        catch (PaasException)
+        {
+            return null; // The change itself reports the problem.
+        }
+
+        var d = connector.Dialect;
+        var sameColumn = updated.Type == existing.Type && d.ColumnType(updated) == d.ColumnType(existing)
+            && (!updated.Type.IsDecimal() || updated.EffectiveScale == existing.EffectiveScale);
+        var wanted = SchemaDdl.FieldIndexName(owner, updated);
+        if (!sameColumn || wanted is null || wanted == SchemaDdl.FieldIndexName(owner, existing))
+        {
+            return null;
+        }
+
+        await using var connection = await connector.OpenAsync(tenant, ct);
+        await using var session = new TenantSession(tenant, connection, connector.Dialect, new TenantMetadata(0, []));
+        try
+        {
+            await SchemaDdl.CreateIndexAsync(session, owner, wanted, [new IndexColumn(existing.Column, false)], updated.Unique, ct, concurrently: true);
+            return wanted;
+        }
+        catch (Exception ex)
+        {
+            // A failed concurrent build leaves an invalid index behind.
+            await SchemaDdl.DropIndexAsync(session, wanted, CancellationToken.None);
+            throw connector.Dialect.IsUniqueViolation(ex, out _)
+                ? PaasException.Validation("unique", $"Existing records have duplicate values for '{apiName}'.")
+                : ex;
+        }
+    }
+
+    private Task<FieldDefinition> ChangeFieldAsync(TenantInfo tenant, string objectName, string apiName, FieldInput input, CancellationToken ct) =>
         ChangeAsync(tenant, async change =>
         {
             var owner = RequireObject(change.Before, objectName);
@@ -91,7 +159,13 @@ public sealed partial class MetadataService
 
                 if (updated.Unique != existing.Unique || updated.Indexed != existing.Indexed)
                 {
-                    await SchemaDdl.DropFieldIndexesAsync(session, owner, existing, ct);
+                    // Keep the index the field still needs (on PostgreSQL it was just built concurrently); drop the other.
+                    var keep = SchemaDdl.FieldIndexName(owner, updated);
+                    foreach (var name in new[] { SchemaDdl.UniqueIndexName(owner, existing), SchemaDdl.PlainIndexName(owner, existing) }.Where(n => n != keep))
+                    {
+                        await SchemaDdl.DropIndexAsync(session, name, ct);
+                    }
+
                     await CreateIndexOrExplainAsync(session, owner, updated, ct);
                 }
             }

@@ -65,6 +65,12 @@ public static class SchemaDdl
         await DropIndexAsync(session, PlainIndexName(definition, field), ct);
     }
 
+    /// <summary>The name of the single-column index a field needs, or null when it needs none.</summary>
+    public static string? FieldIndexName(ObjectDefinition definition, FieldDefinition field) =>
+        field.Unique ? UniqueIndexName(definition, field)
+        : field.Indexed || field.Type.IsRelation() || field.ApiName is SystemFields.Name or SystemFields.OwnerId ? PlainIndexName(definition, field)
+        : null;
+
     public static string UniqueIndexName(ObjectDefinition definition, FieldDefinition field) => SqlNames.Index("ux", definition.Table, [field.Column]);
 
     public static string PlainIndexName(ObjectDefinition definition, FieldDefinition field) => SqlNames.Index("ix", definition.Table, [field.Column]);
