@@ -32,10 +32,11 @@ public static class MetadataSchema
             async c =>
             {
                 var metadata = await Ctx(c).Service.GetAsync(Ctx(c).Tenant, c.CancellationToken);
-                return c.GetArgument<bool>("includeDeleted") ? metadata.AllObjects : metadata.LiveObjects.ToList();
+                var objects = c.GetArgument<bool>("includeDeleted") ? metadata.AllObjects : metadata.LiveObjects.ToList();
+                return objects.Select(o => AsSeenBy(Ctx(c).Caller, o)).OfType<ObjectDefinition>().ToList();
             }));
         query.AddField(Field("object", types.Object, [new QueryArgument(str) { Name = "apiName" }],
-            async c => (await Ctx(c).Service.GetAsync(Ctx(c).Tenant, c.CancellationToken)).FindObjectIncludingDeleted(c.GetArgument<string>("apiName"))));
+            async c => AsSeenBy(Ctx(c).Caller, (await Ctx(c).Service.GetAsync(Ctx(c).Tenant, c.CancellationToken)).FindObjectIncludingDeleted(c.GetArgument<string>("apiName")))));
         query.AddField(Field("metadataVersion", new NonNullGraphType(types.Long), [],
             async c => (await Ctx(c).Service.GetAsync(Ctx(c).Tenant, c.CancellationToken)).Version));
 
@@ -99,6 +100,25 @@ public static class MetadataSchema
     }
 
     private static MetadataRequestContext Ctx(IResolveFieldContext context) => MetadataRequestContext.From(context);
+
+    /// <summary>
+    /// What a caller may know of an object's definition: everything with Manage Metadata or Manage Users; otherwise only
+    /// the objects and fields they may read, so describing the schema is no oracle for hidden objects and secured fields.
+    /// </summary>
+    private static ObjectDefinition? AsSeenBy(Caller caller, ObjectDefinition? definition)
+    {
+        if (definition is null || caller.Access is not { } access || access.System.ManageMetadata || access.System.ManageUsers)
+        {
+            return definition;
+        }
+
+        if (definition.IsDeleted || !access.CanRead(definition))
+        {
+            return null;
+        }
+
+        return definition with { Fields = definition.Fields.Where(f => !f.IsDeleted && access.CanReadField(definition, f)).ToList(), Indexes = [] };
+    }
 
     private static GraphField Field(string name, IGraphType type, QueryArgument[] arguments, Func<IResolveFieldContext, Task<object?>> resolve) => new()
     {
