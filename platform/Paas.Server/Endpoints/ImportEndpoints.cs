@@ -58,6 +58,11 @@ public static class ImportEndpoints
 
         var matchOnName = http.Request.Query["matchOn"].ToString();
         var matchOn = string.IsNullOrEmpty(matchOnName) ? null : definition.FindField(matchOnName);
+        if (matchOn is not null && !caller.Access!.CanReadField(definition, matchOn))
+        {
+            matchOn = null; // A field the caller may not read does not exist for them (and must not serve as an oracle).
+        }
+
         if (!string.IsNullOrEmpty(matchOnName) && matchOn is not { Unique: true })
         {
             await Error(http, StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, $"matchOn must name a unique field of '{objectName}'.");
