@@ -39,6 +39,7 @@ builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();
 builder.Services.AddPaasRateLimits(builder.Configuration);
+builder.Services.AddPaasOAuth(builder.Configuration, builder.Environment);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = graphql.MaxBodyBytes + 1024);
 
 var app = builder.Build();
@@ -52,12 +53,13 @@ var result = await app.Services.GetRequiredService<Bootstrapper>().RunAsync(Canc
 
 app.UseCorrelationId();
 app.UseSafeErrors();
-app.UseAuthentication();
+app.UsePaasAuthentication();
 app.UsePaasRateLimits();
 app.UseAuthorization();
 app.MapPaasHealth();
 app.MapPaasGraphQL();
 app.MapPaasImport();
+app.MapPaasOAuth();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

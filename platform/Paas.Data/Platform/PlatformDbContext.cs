@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Paas.Data.Platform;
 
-/// <summary>The platform's own fixed tables: the tenant catalog and API keys.</summary>
+/// <summary>The platform's own fixed tables: the tenant catalog, API keys and OpenIddict's OAuth2 stores.</summary>
 public sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> options) : DbContext(options)
 {
     public DbSet<TenantRecord> Tenants => Set<TenantRecord>();
@@ -41,5 +41,8 @@ public sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> option
             e.HasIndex(k => k.KeyHash).IsUnique();
             e.HasIndex(k => k.TenantId);
         });
+
+        // OAuth2 applications, authorizations, scopes and tokens (OpenIddict's default entities; migration M0004_OAuth).
+        modelBuilder.UseOpenIddict();
     }
 }

@@ -113,6 +113,17 @@ public static class SecurityStore
         await session.ExecuteAsync(statement, ct);
     }
 
+    /// <summary>Clears a user's invitation if it is still <paramref name="hash"/>; false when another request used or replaced it.</summary>
+    public static async Task<bool> ClearInvitationAsync(TenantSession session, Guid userId, string column, string hash, CancellationToken ct)
+    {
+        var d = session.Dialect;
+        var statement = session.Statement();
+        var id = statement.Parameter(IdColumn, userId);
+        var expected = statement.Parameter(null, hash);
+        statement.Append($"UPDATE {session.Table(UsersTable)} SET {d.Quote(column)} = NULL WHERE {d.Quote("id")} = {id} AND {d.Quote(column)} = {expected}");
+        return await session.ExecuteAsync(statement, ct) == 1;
+    }
+
     /// <summary>The user id and stored hash for a credential lookup by email or invitation hash.</summary>
     public static async Task<(Guid UserId, string? Hash)?> FindCredentialAsync(TenantSession session, string column, string value, string hashColumn, CancellationToken ct)
     {

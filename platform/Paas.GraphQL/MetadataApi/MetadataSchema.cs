@@ -94,6 +94,7 @@ public static class MetadataSchema
         }
 
         SecuritySchema.AddTo(query, mutation, types);
+        OAuthSchema.AddTo(query, mutation);
         var schema = new Schema { Query = query, Mutation = mutation };
         schema.Initialize();
         return schema;

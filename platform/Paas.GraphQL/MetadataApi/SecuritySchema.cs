@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Paas.Core.Errors;
 using Paas.Core.Security;
 using Paas.Data.Metadata;
+using Paas.Data.OAuth;
 using Paas.Data.Platform;
 using Paas.Data.Security;
 using Paas.Data.Storage;
@@ -231,6 +232,23 @@ public static class SecuritySchema
         // ---------------------------------------------------------------- mutations
         mutation.AddField(Field("createUser", nn(user), [Arg(nn(userInput), "input")], async c =>
             await Security(c).SaveUserAsync(Ctx(c).Caller, UserFrom(Input(c), null), c.CancellationToken)));
+        var invitation = new ObjectGraphType
+        {
+            Name = "Invitation",
+            Description = "A single-use invitation to set a password. The token is shown only here, once; only its hash is kept.",
+        };
+        Add<Invitation>(invitation, "user", nn(user), i => i.User);
+        Add<Invitation>(invitation, "token", nn(str), i => i.Token);
+        Add<Invitation>(invitation, "expiresAt", nn(types.DateTime), i => i.ExpiresAt);
+        SharedTypes.AddField(invitation, "acceptPath", nn(str), source => AcceptPath((Invitation)source!), "The path of the page where the user sets a password.");
+        mutation.AddField(Field("inviteUser", nn(invitation), [Arg(nn(userInput), "input")], async c =>
+        {
+            // The user is created first: an invitation needs the user's id. Both steps need Manage Users.
+            var created = await Security(c).SaveUserAsync(Ctx(c).Caller, UserFrom(Input(c), null), c.CancellationToken);
+            return await Service<UserPasswords>(c).InviteAsync(Ctx(c).Caller, created.Id, c.CancellationToken);
+        }));
+        mutation.AddField(Field("reissueInvitation", nn(invitation), [Arg(nn(id), "id")], async c =>
+            await Service<UserPasswords>(c).InviteAsync(Ctx(c).Caller, c.GetArgument<Guid>("id"), c.CancellationToken)));
         mutation.AddField(Field("updateUser", nn(user), [Arg(nn(id), "id"), Arg(nn(userInput), "input")], async c =>
             await Security(c).SaveUserAsync(Ctx(c).Caller, UserFrom(Input(c), c.GetArgument<Guid>("id")), c.CancellationToken)));
         mutation.AddField(Field("deactivateUser", nn(user), [Arg(nn(id), "id")], async c =>
@@ -327,6 +345,10 @@ public static class SecuritySchema
         await Ctx(context).Service.GetAsync(Ctx(context).Tenant, context.CancellationToken);
 
     private static QueryArgument Arg(IGraphType type, string name) => new(type) { Name = name };
+
+    /// <summary>The tenant is in the path because the accept page, like the sign-in page, is not under any tenant's host.</summary>
+    private static string AcceptPath(Invitation invitation) =>
+        "/account/accept?tenant=" + Uri.EscapeDataString(invitation.TenantSlug) + "&token=" + Uri.EscapeDataString(invitation.Token);
 
     private static GraphField Field(string name, IGraphType type, QueryArgument[] arguments, Func<IResolveFieldContext, Task<object?>> resolve) => new()
     {

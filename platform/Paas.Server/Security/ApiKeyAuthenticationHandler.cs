@@ -9,14 +9,15 @@ namespace Paas.Server.Security;
 
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c>. The key decides the tenant; nothing in the request can choose another.
-/// OAuth2 access tokens will be a second scheme beside this one.
+/// OAuth2 access tokens (OpenIddict, <see cref="OAuthServer"/>) are accepted here too and give the same identity.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     TenantCatalog catalog,
-    FailedSignInThrottle throttle)
+    FailedSignInThrottle throttle,
+    OAuthAccessTokens tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -42,7 +43,10 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var credential = header["Bearer ".Length..].Trim();
-        var identity = await catalog.AuthenticateAsync(credential, Context.RequestAborted, Context.Connection.RemoteIpAddress?.ToString());
+        // An OAuth2 access token gives the same identity an API key does (see OAuthAccessTokens).
+        var identity = OAuthAccessTokens.LooksLikeToken(credential)
+            ? await tokens.AuthenticateAsync(Context)
+            : await catalog.AuthenticateAsync(credential, Context.RequestAborted, Context.Connection.RemoteIpAddress?.ToString());
         if (identity is null)
         {
             throttle.RecordFailure(Context, credential);
