@@ -54,6 +54,10 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<PlatformMigrator>();
         services.AddSingleton<Import.RecordImporter>();
+
+        // Scripts: the sandbox itself (IScriptRunner) is registered by the host.
+        services.AddSingleton<Scripting.ScriptService>();
+        services.AddSingleton<Scripting.ScriptScheduler>();
         return services;
     }
 

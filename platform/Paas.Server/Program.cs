@@ -32,6 +32,7 @@ builder.Services.AddPaasGraphQL(graphql, builder.Configuration.GetSection("Paas:
 builder.Services.AddSingleton(bootstrap);
 builder.Services.AddSingleton<Bootstrapper>();
 builder.Services.AddHostedService<MetadataChangeListener>();
+builder.Services.AddPaasScripting(builder.Configuration);
 builder.Services.AddSingleton((builder.Configuration.GetSection("Paas:Audit").Get<RetentionOptions>() ?? new RetentionOptions()).Validate());
 builder.Services.AddSingleton<RetentionService>();
 builder.Services.AddHostedService(s => s.GetRequiredService<RetentionService>());

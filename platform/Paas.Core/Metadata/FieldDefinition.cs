@@ -33,14 +33,29 @@ public sealed record FieldDefinition
     public string? DisplayFormat { get; init; }
     public long? StartingNumber { get; init; }
 
+    /// <summary>For FORMULA: the expression (docs/scripting.md, "Formulas").</summary>
+    public string? Formula { get; init; }
+
+    /// <summary>For FORMULA and ROLLUP: the type of the computed value (a scalar type: TEXT, NUMBER, CURRENCY, PERCENT, INTEGER, BOOLEAN, DATE, DATETIME).</summary>
+    public FieldType? ReturnType { get; init; }
+
+    /// <summary>For ROLLUP: what is aggregated.</summary>
+    public RollupDefinition? Rollup { get; init; }
+
     /// <summary>Set when the field was deleted: hidden from the API, data kept until a purge.</summary>
     public DateTimeOffset? DeletedAt { get; init; }
 
     public bool IsDeleted => DeletedAt is not null;
 
+    /// <summary>FORMULA and ROLLUP fields have no column of their own: their value is computed when read.</summary>
+    public bool IsComputed => Type is FieldType.Formula or FieldType.Rollup;
+
+    /// <summary>The type values have when read: the return type of a computed field, else the field's type.</summary>
+    public FieldType ValueType => IsComputed ? ReturnType ?? FieldType.Number : Type;
+
     /// <summary>Whether clients may write the field (system fields and auto-numbers are read-only).</summary>
     public bool IsWritable => (!IsSystem || ApiName == SystemFields.Name || ApiName == SystemFields.OwnerId)
-        && Type != FieldType.AutoNumber;
+        && Type != FieldType.AutoNumber && !IsComputed;
 
     public int EffectiveMaxLength => MaxLength ?? Type switch
     {

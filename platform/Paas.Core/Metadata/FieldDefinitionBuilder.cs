@@ -28,6 +28,10 @@ public static partial class FieldDefinitionBuilder
             {
                 errors.Add("type", "ID is reserved for system fields.");
             }
+            else if (input.Type is FieldType.Formula or FieldType.Rollup)
+            {
+                errors.Add("type", $"{input.Type.Value.ToContractName()} fields are not available yet.");
+            }
 
             if (owner.CustomFieldCount >= MaxCustomFields)
             {

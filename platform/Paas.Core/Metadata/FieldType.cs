@@ -22,4 +22,10 @@ public enum FieldType
     AutoNumber,
     Json,
     Id,
+
+    /// <summary>Computed from an expression over the record and its lookups (<see cref="FieldDefinition.Formula"/>).</summary>
+    Formula,
+
+    /// <summary>An aggregate of master-detail children (<see cref="FieldDefinition.Rollup"/>).</summary>
+    Rollup,
 }

@@ -44,3 +44,24 @@ public sealed record IndexInput
     public IReadOnlyList<IndexColumn>? Fields { get; init; }
     public bool Unique { get; init; }
 }
+
+/// <summary>What an admin sends to deploy a script. Null means "not given" (keep the deployed value on a redeploy).</summary>
+public sealed record ScriptInput
+{
+    public string? ApiName { get; init; }
+    public ScriptKind? Kind { get; init; }
+    public string? Object { get; init; }
+    public string? Description { get; init; }
+    public string? Code { get; init; }
+    public bool? Active { get; init; }
+    public ScriptRunAs? RunAs { get; init; }
+    public int? Order { get; init; }
+    public TriggerTiming? Timing { get; init; }
+    public IReadOnlyList<TriggerEvent>? Events { get; init; }
+    public string? ErrorField { get; init; }
+    public string? ErrorMessage { get; init; }
+    public bool? OnRecord { get; init; }
+    public IReadOnlyList<ActionParameter>? Input { get; init; }
+    public IReadOnlyList<ActionParameter>? Output { get; init; }
+    public string? Cron { get; init; }
+}

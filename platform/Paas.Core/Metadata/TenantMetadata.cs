@@ -3,14 +3,26 @@ using Paas.Core.Security;
 namespace Paas.Core.Metadata;
 
 /// <summary>An immutable snapshot of one tenant's metadata at a version. Every change makes a new snapshot.</summary>
-public sealed class TenantMetadata(long version, IReadOnlyList<ObjectDefinition> objects, SecurityModel? security = null)
+public sealed class TenantMetadata(long version, IReadOnlyList<ObjectDefinition> objects, SecurityModel? security = null,
+    IReadOnlyList<ScriptDefinition>? scripts = null)
 {
+    private readonly IReadOnlyList<ScriptDefinition> _scripts = scripts ?? [];
+
     private readonly Dictionary<string, ObjectDefinition> _byName = objects.ToDictionary(o => o.ApiName, StringComparer.Ordinal);
 
     public long Version { get; } = version;
 
     /// <summary>Roles, groups, permission sets, sharing rules and users.</summary>
     public SecurityModel Security { get; } = security ?? SecurityModel.Empty;
+
+    /// <summary>Deployed scripts, active or not.</summary>
+    public IReadOnlyList<ScriptDefinition> Scripts => _scripts;
+
+    public ScriptDefinition? FindScript(string apiName) => _scripts.FirstOrDefault(s => s.ApiName == apiName);
+
+    /// <summary>The active scripts of one kind on an object, in their run order.</summary>
+    public IEnumerable<ScriptDefinition> ActiveScripts(string objectApiName, ScriptKind kind) =>
+        _scripts.Where(s => s.Active && s.Kind == kind && s.Object == objectApiName).OrderBy(s => s.Order).ThenBy(s => s.ApiName, StringComparer.Ordinal);
 
     /// <summary>All objects, deleted ones included.</summary>
     public IReadOnlyList<ObjectDefinition> AllObjects { get; } = objects;

@@ -31,6 +31,35 @@ public sealed record RequestLimits
 
     public TimeSpan RequestTimeout => TimeSpan.FromSeconds(RequestTimeoutSeconds);
 
+    // Script governor limits per transaction (Apex-style); the hard caps are the operator's maxima.
+    public const int HardMaxScriptCpuMilliseconds = 10_000;
+    public const int HardMaxActionCpuSeconds = 120;
+    public const int HardMaxScriptQueries = 1_000;
+    public const int HardMaxScriptDmlStatements = 1_500;
+    public const int HardMaxScriptDmlRows = 100_000;
+    public const int HardMaxTriggerDepth = 32;
+
+    /// <summary>CPU time of all scripts of one synchronous transaction (triggers, validation rules, formulas).</summary>
+    public int ScriptCpuMilliseconds { get; init; } = 2_000;
+
+    /// <summary>CPU time of a custom action or a scheduled script and everything it causes.</summary>
+    public int ActionCpuSeconds { get; init; } = 30;
+
+    public int ScriptMaxQueries { get; init; } = 100;
+    public int ScriptMaxDmlStatements { get; init; } = 150;
+    public int ScriptMaxDmlRows { get; init; } = 10_000;
+    public int MaxTriggerDepth { get; init; } = 16;
+
+    public Scripting.ScriptLimits Scripts => new()
+    {
+        SyncCpuTime = TimeSpan.FromMilliseconds(ScriptCpuMilliseconds),
+        AsyncCpuTime = TimeSpan.FromSeconds(ActionCpuSeconds),
+        MaxQueries = ScriptMaxQueries,
+        MaxDmlStatements = ScriptMaxDmlStatements,
+        MaxDmlRows = ScriptMaxDmlRows,
+        MaxTriggerDepth = MaxTriggerDepth,
+    };
+
     public RequestLimits Validate()
     {
         var errors = new FieldErrorList();
@@ -39,6 +68,12 @@ public sealed record RequestLimits
         Check(errors, "maxFields", MaxFields, 10, HardMaxFields);
         Check(errors, "maxPageSize", MaxPageSize, 1, HardMaxPageSize);
         Check(errors, "requestTimeoutSeconds", RequestTimeoutSeconds, 1, HardMaxTimeoutSeconds);
+        Check(errors, "scriptCpuMilliseconds", ScriptCpuMilliseconds, 10, HardMaxScriptCpuMilliseconds);
+        Check(errors, "actionCpuSeconds", ActionCpuSeconds, 1, HardMaxActionCpuSeconds);
+        Check(errors, "scriptMaxQueries", ScriptMaxQueries, 0, HardMaxScriptQueries);
+        Check(errors, "scriptMaxDmlStatements", ScriptMaxDmlStatements, 0, HardMaxScriptDmlStatements);
+        Check(errors, "scriptMaxDmlRows", ScriptMaxDmlRows, 0, HardMaxScriptDmlRows);
+        Check(errors, "maxTriggerDepth", MaxTriggerDepth, 1, HardMaxTriggerDepth);
         errors.ThrowIfAny();
         return this;
     }

@@ -21,7 +21,7 @@ public sealed record ImportResult(string Object, long RowsRead, long Created, lo
 /// validation of single writes. A batch commits as a whole; if it fails, its rows are retried one by one, so every
 /// row either goes in or is reported (with its line, field and reason) — never half a batch without a word.
 /// </summary>
-public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider time)
+public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider time, Core.Scripting.IScriptRunner? runner = null)
 {
     public const int MaxReportedErrors = 1_000;
 
@@ -161,7 +161,12 @@ public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider ti
     private async Task<(int Created, int Updated)> WriteAsync(Caller caller, TenantMetadata metadata, ObjectDefinition definition, FieldDefinition? matchOn, List<Row> rows, CancellationToken ct)
     {
         await using var connection = await connector.OpenAsync(caller.Tenant, ct);
-        await using var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access };
+        // Each batch is one transaction with its own script budget: triggers and validation rules run as for any write.
+        await using var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata)
+        {
+            Access = caller.Access,
+            Scripts = runner is null ? null : new Scripting.ScriptEnvironment(runner, new Core.Scripting.ScriptGovernor((caller.Tenant.Limits ?? new RequestLimits()).Scripts), caller, time),
+        };
         await session.BeginAsync(ct);
         var pipeline = new RecordWritePipeline(session, caller, time);
         int created = 0, updated = 0;

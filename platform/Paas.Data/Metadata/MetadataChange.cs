@@ -38,12 +38,21 @@ public sealed class MetadataChange(TenantSession session, TenantMetadata before)
         SavedUsers.Add(user);
     }
 
+    /// <summary>Scripts as changed so far (starts as the snapshot's).</summary>
+    public IReadOnlyList<ScriptDefinition> Scripts { get; private set; } = before.Scripts;
+
+    /// <summary>Adds or replaces a script in the snapshot that this change publishes (the caller stores it).</summary>
+    public void SaveScript(ScriptDefinition script) =>
+        Scripts = Scripts.Where(s => s.ApiName != script.ApiName).Append(script).OrderBy(s => s.ApiName, StringComparer.Ordinal).ToList();
+
+    public void RemoveScript(string apiName) => Scripts = Scripts.Where(s => s.ApiName != apiName).ToList();
+
     internal IReadOnlyDictionary<string, ObjectDefinition?> Changes => _changes;
 
     internal TenantMetadata After(long version)
     {
         var objects = before.AllObjects.Where(o => !_changes.ContainsKey(o.ApiName)).ToList();
         objects.AddRange(_changes.Values.OfType<ObjectDefinition>());
-        return new TenantMetadata(version, objects.OrderBy(o => o.ApiName, StringComparer.Ordinal).ToList(), Security);
+        return new TenantMetadata(version, objects.OrderBy(o => o.ApiName, StringComparer.Ordinal).ToList(), Security, Scripts);
     }
 }

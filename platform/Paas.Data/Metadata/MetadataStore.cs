@@ -24,6 +24,7 @@ public static class MetadataStore
         insert.Append($"INSERT INTO {session.Table(StateTable)} ({d.Quote("id")}, {d.Quote("metadata_version")}) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM {session.Table(StateTable)})");
         await session.ExecuteAsync(insert, ct);
         await SecurityStore.CreateTablesAsync(session, ct);
+        await Scripting.ScriptStore.CreateTablesAsync(session, ct);
     }
 
     public static async Task<long> ReadVersionAsync(TenantSession session, CancellationToken ct)
@@ -56,7 +57,7 @@ public static class MetadataStore
         }
 
         await reader.DisposeAsync();
-        return new TenantMetadata(version, objects, await SecurityStore.LoadAsync(session, ct));
+        return new TenantMetadata(version, objects, await SecurityStore.LoadAsync(session, ct), await Scripting.ScriptStore.LoadAsync(session, ct));
     }
 
     public static async Task SaveObjectAsync(TenantSession session, ObjectDefinition definition, CancellationToken ct)

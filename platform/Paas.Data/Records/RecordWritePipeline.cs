@@ -3,6 +3,7 @@ using Paas.Core.Metadata;
 using Paas.Core.Security;
 using Paas.Core.Tenancy;
 using Paas.Data.Metadata;
+using Paas.Data.Scripting;
 using Paas.Data.Security;
 using Paas.Data.Storage;
 
@@ -12,7 +13,8 @@ namespace Paas.Data.Records;
 /// The one path every record write takes, inside the caller's transaction:
 /// authorise (object, field and record access) → coerce and validate → check relations → defaults and auto-numbers →
 /// persist with version check → field history → cascade.
-/// Later steps (triggers, validation rules, roll-ups, outbox) plug in here, not beside it.
+/// with before-triggers and validation rules after validation and after-triggers after the write (see RecordScripts).
+/// Later steps (outbox) plug in here, not beside it.
 /// </summary>
 public sealed class RecordWritePipeline(TenantSession session, Caller caller, TimeProvider time)
 {
@@ -35,6 +37,14 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         var batch = inputs.Count > 1;
         var rows = inputs.Select((input, i) => RecordInputValidator.Validate(definition, input, creating: true, batch ? $"inputs[{i}]." : "", errors)).ToList();
         errors.ThrowIfAny();
+        var scripts = RecordScripts.For(session, definition, TriggerEvent.Create, ct);
+        using var level = scripts?.Enter() ?? default;
+        if (scripts is not null)
+        {
+            scripts.Before(rows, rows, null, batch ? "inputs" : null);
+            scripts.Validate(rows, null, batch ? "inputs" : null);
+        }
+
         CheckOwners(rows, batch ? "inputs" : null);
         await RelationChecker.CheckAsync(session, definition, rows, batch ? "inputs" : null, ct);
 
@@ -63,6 +73,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         }
 
         await RecordSql.InsertAsync(session, definition, rows, ct);
+        scripts?.After(rows, null, batch ? "inputs" : null);
         return ids;
     }
 
@@ -74,6 +85,22 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         var errors = new FieldErrorList();
         var values = RecordInputValidator.Validate(definition, input, creating: false, "", errors);
         errors.ThrowIfAny();
+        var scripts = RecordScripts.For(session, definition, TriggerEvent.Update, ct);
+        using var level = scripts?.Enter() ?? default;
+        Dictionary<string, object?>? old = null;
+        if (scripts is not null)
+        {
+            old = await StoredAsync(definition, id, ct) ?? throw PaasException.NotFound($"There is no {definition.ApiName} with id {id}.");
+            var merged = new Dictionary<string, object?>(old, StringComparer.Ordinal);
+            foreach (var (name, value) in values)
+            {
+                merged[name] = value;
+            }
+
+            scripts.Before([merged], [values], [old], null);
+            scripts.Validate([merged], [old], null);
+        }
+
         CheckOwners([values], null);
         await RelationChecker.CheckAsync(session, definition, [values], null, ct);
         var before = await HistoryBeforeAsync(definition, id, values, ct);
@@ -84,6 +111,11 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
             if (before is not null)
             {
                 await FieldHistory.RecordAsync(session, definition, id, before, values, caller.UserId, time.GetUtcNow(), ct);
+            }
+
+            if (scripts is not null)
+            {
+                scripts.After([(await StoredAsync(definition, id, ct))!], [old!], null);
             }
 
             return;
@@ -132,8 +164,33 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         }
 
         await RequireRecordAccessAsync(definition, id, ct);
+        var scripts = RecordScripts.For(session, definition, TriggerEvent.Delete, ct);
+        using var level = scripts?.Enter() ?? default;
+        IReadOnlyDictionary<string, object?>? old = null;
+        if (scripts is not null)
+        {
+            old = (await StoredAsync(definition, id, ct))!;
+            scripts.Before([new Dictionary<string, object?>(old)], [new Dictionary<string, object?>(old)], [old], null);
+        }
 
         await DeleteCascadeAsync(definition, [id], depth: 0, ct);
+        scripts?.After([old!], [old!], null);
+    }
+
+    /// <summary>A record's stored values as the platform sees them (no access filtering): what triggers get as <c>ctx.old</c>.</summary>
+    private async Task<Dictionary<string, object?>?> StoredAsync(ObjectDefinition definition, Guid id, CancellationToken ct)
+    {
+        var access = session.Access;
+        session.Access = null;
+        try
+        {
+            var selection = new Query.RecordSelection(definition, definition.LiveFields.Where(f => !f.IsComputed).ToList(), []);
+            return await Query.RecordQueryExecutor.GetAsync(session, selection, id, ct);
+        }
+        finally
+        {
+            session.Access = access;
+        }
     }
 
     private void Authorize(ObjectDefinition definition, string objectName, Func<AccessContext, bool> allowed, string verb)

@@ -26,6 +26,9 @@ public sealed class TenantSession(TenantInfo tenant, DbConnection connection, IS
     /// </summary>
     public AccessContext? Access { get; set; }
 
+    /// <summary>The scripts of this session's transaction (sandbox, governor, caller); every session that writes records has one.</summary>
+    public Scripting.ScriptEnvironment? Scripts { get; set; }
+
     /// <summary>The caller's record access to <paramref name="definition"/> as a predicate over <paramref name="alias"/>; null when unrestricted.</summary>
     public string? AccessPredicate(SqlStatement statement, ObjectDefinition definition, string alias, AccessLevel level = AccessLevel.Read) =>
         RecordAccess.Predicate(this, statement, definition, alias, level);
@@ -75,7 +78,9 @@ public sealed class TenantSession(TenantInfo tenant, DbConnection connection, IS
     {
         if (Transaction is not null)
         {
+            // Disposing an uncommitted transaction rolls it back.
             await Transaction.DisposeAsync();
+            Transaction = null;
         }
 
         await connection.DisposeAsync();

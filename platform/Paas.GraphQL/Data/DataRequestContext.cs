@@ -1,14 +1,20 @@
 using GraphQL;
 using Paas.Core.Metadata;
 using Paas.Core.Tenancy;
+using Paas.Core.Scripting;
+using Paas.Data.Scripting;
 using Paas.Data.Storage;
+using Paas.GraphQL.Execution;
 
 namespace Paas.GraphQL.Data;
 
 /// <summary>What the data API's resolvers need about the request: who calls, the metadata the schema was built from, where the data is.</summary>
-public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, IDatabaseConnector connector, TimeProvider time, RequestLimits? limits = null)
-    : Dictionary<string, object?>
+public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, IDatabaseConnector connector, TimeProvider time, RequestLimits? limits = null,
+    ScriptService? scripts = null)
+    : Dictionary<string, object?>, IScriptedRequest
 {
+    private readonly List<ScriptEnvironment> _environments = [];
+
     public RequestLimits Limits { get; } = limits ?? caller.Tenant.Limits ?? new RequestLimits();
 
     public Caller Caller => caller;
@@ -64,10 +70,50 @@ public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, I
         }
     }
 
-    public async Task<TenantSession> OpenSessionAsync(CancellationToken ct)
+    public ScriptService? ScriptService => scripts;
+
+    /// <summary>A session for one transaction, with its own script governor (custom actions get the longer CPU budget).</summary>
+    public async Task<TenantSession> OpenSessionAsync(CancellationToken ct, bool asynchronousScripts = false)
     {
         var connection = await connector.OpenAsync(caller.Tenant, ct);
-        return new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access };
+        var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access };
+        if (scripts is not null)
+        {
+            var environment = new ScriptEnvironment(scripts.Runner, new ScriptGovernor(Limits.Scripts, asynchronousScripts), caller, time);
+            lock (_environments)
+            {
+                _environments.Add(environment);
+            }
+
+            session.Scripts = environment;
+        }
+
+        return session;
+    }
+
+    public IReadOnlyList<ScriptCost> ScriptCosts
+    {
+        get
+        {
+            lock (_environments)
+            {
+                return _environments.SelectMany(e => e.Governor.Costs).ToList();
+            }
+        }
+    }
+
+    public async Task CompleteScriptsAsync(CancellationToken ct)
+    {
+        List<ScriptRun> runs;
+        lock (_environments)
+        {
+            runs = _environments.SelectMany(e => e.Runs).ToList();
+        }
+
+        if (scripts is not null)
+        {
+            await scripts.WriteRunsAsync(caller.Tenant, runs, ct);
+        }
     }
 
     public static DataRequestContext From(IResolveFieldContext context) => (DataRequestContext)context.UserContext;

@@ -81,6 +81,7 @@ public sealed class DataSchemaBuilder
             FillFilter(definition);
             AddQueries(query, definition);
             AddMutations(mutation, definition);
+            AddActions(mutation, definition);
         }
 
         foreach (var definition in objects)
@@ -327,6 +328,62 @@ public sealed class DataSchemaBuilder
         if (canCreate && canEdit)
         {
             AddUpsert(mutation, definition, name, writable, create, nonNullType);
+        }
+    }
+
+    /// <summary>Each active custom action of the object is a mutation <c>{action}{Object}</c> with its declared input and output.</summary>
+    private void AddActions(ObjectGraphType mutation, ObjectDefinition definition)
+    {
+        foreach (var action in _metadata.ActiveScripts(definition.ApiName, ScriptKind.Action))
+        {
+            var mutationName = Paas.Data.Scripting.ScriptDefinitionBuilder.ActionMutationName(action);
+            if (mutation.HasField(mutationName))
+            {
+                continue;
+            }
+
+            var pascal = char.ToUpperInvariant(mutationName[0]) + mutationName[1..];
+            var arguments = new QueryArguments();
+            if (action.OnRecord)
+            {
+                arguments.Add(new QueryArgument(new NonNullGraphType(_shared.Id)) { Name = "id" });
+            }
+
+            if (action.Input.Count > 0)
+            {
+                var input = new InputObjectGraphType { Name = pascal + "Input" };
+                foreach (var parameter in action.Input)
+                {
+                    var type = _shared.Input(ActionResolver.AsField(parameter));
+                    input.AddField(new GraphField { Name = parameter.Name, ResolvedType = parameter.Required ? new NonNullGraphType(type) : type, Description = parameter.Description });
+                }
+
+                arguments.Add(new QueryArgument(action.Input.Any(p => p.Required) ? new NonNullGraphType(input) : input) { Name = "input" });
+            }
+
+            IGraphType result = _shared.Json;
+            if (action.Output.Count > 0)
+            {
+                var output = new ObjectGraphType { Name = pascal + "Result" };
+                foreach (var parameter in action.Output)
+                {
+                    var name = parameter.Name;
+                    var type = _shared.Output(ActionResolver.AsField(parameter));
+                    SharedTypes.AddField(output, name, parameter.Required ? new NonNullGraphType(type) : type,
+                        s => ((IReadOnlyDictionary<string, object?>)s!).GetValueOrDefault(name), parameter.Description);
+                }
+
+                result = output;
+            }
+
+            mutation.AddField(new GraphField
+            {
+                Name = mutationName,
+                Description = action.Description ?? $"The custom action '{action.ApiName}' of {definition.ApiName}.",
+                ResolvedType = result,
+                Arguments = arguments,
+                Resolver = Resolve.Async(context => ActionResolver.RunAsync(context, definition, action)),
+            });
         }
     }
 

@@ -136,6 +136,26 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
             documents.Add(request.Query!, document, limits);
         }
 
+        if (userContext is IScriptedRequest scripted)
+        {
+            var costs = scripted.ScriptCosts;
+            if (costs.Count > 0)
+            {
+                result.Extensions ??= new Dictionary<string, object?>();
+                result.Extensions["scriptCost"] = ScriptCostReport.From(costs);
+            }
+
+            // The log of executions is kept even when the request failed; a failure to keep it must not hide the answer.
+            try
+            {
+                await scripted.CompleteScriptsAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogWarning(ex, "Could not store the script execution log of request {CorrelationId}.", correlationId);
+            }
+        }
+
         var requestError = !result.Executed;
         http.Response.StatusCode = requestError && mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
         http.Response.ContentType = mediaType + "; charset=utf-8";

@@ -9,9 +9,14 @@ using Paas.GraphQL.Execution;
 namespace Paas.GraphQL.MetadataApi;
 
 /// <summary>The request context of the metadata API: the calling tenant admin and the metadata service.</summary>
-public sealed class MetadataRequestContext(Caller caller, MetadataService service) : Dictionary<string, object?>
+public sealed class MetadataRequestContext(Caller caller, MetadataService service, Paas.Data.Scripting.ScriptService? scripts = null,
+    RequestLimits? defaultLimits = null) : Dictionary<string, object?>
 {
     public Caller Caller => caller;
+    public Paas.Data.Scripting.ScriptService? Scripts => scripts;
+
+    /// <summary>The platform's limits, for a tenant without its own.</summary>
+    public RequestLimits DefaultLimits => defaultLimits ?? new RequestLimits();
     public MetadataService Service => service;
     public TenantInfo Tenant => caller.Tenant;
 
@@ -76,9 +81,10 @@ public static class MetadataSchema
         mutation.AddField(Field("deleteIndex", ok, [Arg(str, "object"), Arg(str, "name")],
             async c => await Ctx(c).Service.DeleteIndexAsync(Ctx(c).Tenant, c.GetArgument<string>("object"), c.GetArgument<string>("name"), c.CancellationToken)));
 
+        ScriptSchema.AddTo(query, mutation, types);
         foreach (var field in mutation.Fields)
         {
-            // Objects, fields and indexes: the Manage Metadata permission.
+            // Objects, fields, indexes and scripts: the Manage Metadata permission.
             var inner = field.Resolver!;
             field.Resolver = Resolve.Async(async c =>
             {

@@ -33,11 +33,23 @@ public static class PlatformSchema
         SharedTypes.AddField(limitsType, "maxFields", new NonNullGraphType(integer), l => ((RequestLimits)l!).MaxFields);
         SharedTypes.AddField(limitsType, "maxPageSize", new NonNullGraphType(integer), l => ((RequestLimits)l!).MaxPageSize);
         SharedTypes.AddField(limitsType, "requestTimeoutSeconds", new NonNullGraphType(integer), l => ((RequestLimits)l!).RequestTimeoutSeconds);
+        SharedTypes.AddField(limitsType, "scriptCpuMilliseconds", new NonNullGraphType(integer), l => ((RequestLimits)l!).ScriptCpuMilliseconds);
+        SharedTypes.AddField(limitsType, "actionCpuSeconds", new NonNullGraphType(integer), l => ((RequestLimits)l!).ActionCpuSeconds);
+        SharedTypes.AddField(limitsType, "scriptMaxQueries", new NonNullGraphType(integer), l => ((RequestLimits)l!).ScriptMaxQueries);
+        SharedTypes.AddField(limitsType, "scriptMaxDmlStatements", new NonNullGraphType(integer), l => ((RequestLimits)l!).ScriptMaxDmlStatements);
+        SharedTypes.AddField(limitsType, "scriptMaxDmlRows", new NonNullGraphType(integer), l => ((RequestLimits)l!).ScriptMaxDmlRows);
+        SharedTypes.AddField(limitsType, "maxTriggerDepth", new NonNullGraphType(integer), l => ((RequestLimits)l!).MaxTriggerDepth);
         SharedTypes.AddField(tenant, "limits", limitsType, t => ((TenantInfo)t!).Limits, "The tenant's own request limits; null when it uses the platform defaults.");
         var limitsInput = new InputObjectGraphType { Name = "RequestLimitsInput" };
         foreach (var name in new[] { "maxDepth", "maxComplexity", "maxFields", "maxPageSize", "requestTimeoutSeconds" })
         {
             limitsInput.AddField(new GraphField { Name = name, ResolvedType = new NonNullGraphType(integer) });
+        }
+
+        // Script limits are optional: left out, they keep the platform defaults.
+        foreach (var name in new[] { "scriptCpuMilliseconds", "actionCpuSeconds", "scriptMaxQueries", "scriptMaxDmlStatements", "scriptMaxDmlRows", "maxTriggerDepth" })
+        {
+            limitsInput.AddField(new GraphField { Name = name, ResolvedType = integer });
         }
 
         var created = new ObjectGraphType { Name = "CreateTenantPayload" };
@@ -109,6 +121,21 @@ public static class PlatformSchema
                     MaxPageSize = (int)values["maxPageSize"]!,
                     RequestTimeoutSeconds = (int)values["requestTimeoutSeconds"]!,
                 };
+                if (limits is not null)
+                {
+                    var defaults = new RequestLimits();
+                    int Or(string name, int fallback) => values!.TryGetValue(name, out var v) && v is int i ? i : fallback;
+                    limits = limits with
+                    {
+                        ScriptCpuMilliseconds = Or("scriptCpuMilliseconds", defaults.ScriptCpuMilliseconds),
+                        ActionCpuSeconds = Or("actionCpuSeconds", defaults.ActionCpuSeconds),
+                        ScriptMaxQueries = Or("scriptMaxQueries", defaults.ScriptMaxQueries),
+                        ScriptMaxDmlStatements = Or("scriptMaxDmlStatements", defaults.ScriptMaxDmlStatements),
+                        ScriptMaxDmlRows = Or("scriptMaxDmlRows", defaults.ScriptMaxDmlRows),
+                        MaxTriggerDepth = Or("maxTriggerDepth", defaults.MaxTriggerDepth),
+                    };
+                }
+
                 return await Catalog(c).SetLimitsAsync(c.GetArgument<string>("slug"), limits, c.CancellationToken);
             }),
         });

@@ -12,7 +12,7 @@ public sealed class FieldTypeRoundTripTests
     private const string AccountPlaceholder = "$account";
 
     public static TheoryData<DatabaseProvider, FieldType> AllTypes =>
-        Providers.Cross(Enum.GetValues<FieldType>().Where(t => t != FieldType.Id));
+        Providers.Cross(Enum.GetValues<FieldType>().Where(t => t is not (FieldType.Id or FieldType.Formula or FieldType.Rollup)));
 
     [Theory]
     [MemberData(nameof(AllTypes))]
@@ -62,7 +62,7 @@ public sealed class FieldTypeRoundTripTests
         await t.CreateObjectAsync("Sample");
         var row = new Dictionary<string, object?> { ["name"] = "all" };
         var expected = new Dictionary<string, object?>();
-        foreach (var type in Enum.GetValues<FieldType>().Where(t => t != FieldType.Id))
+        foreach (var type in Enum.GetValues<FieldType>().Where(t => t is not (FieldType.Id or FieldType.Formula or FieldType.Rollup)))
         {
             var apiName = "f" + type;
             var (configure, inputs, wanted) = Case(type);
