@@ -58,7 +58,11 @@ internal sealed partial class BenchRun(BenchOptions options)
         if (Pg)
         {
             _pg = await PostgresInstance.StartAsync(Path.Combine(_workDirectory, "pg"), Log, ct);
-            LoadTools.PgBenchPath(_pg);
+            if (!options.Scripts)
+            {
+                LoadTools.PgBenchPath(_pg);
+            }
+
             await _pg.CreateDatabaseAsync(Database, ct);
             connectionString = $"Host=127.0.0.1;Port={_pg.Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database={Database}";
         }
@@ -68,9 +72,20 @@ internal sealed partial class BenchRun(BenchOptions options)
             connectionString = $"Data Source={Path.Combine(_workDirectory, "sqlite", "paas.db")}";
         }
 
-        LoadTools.WrkPath();
+        if (!options.Scripts)
+        {
+            LoadTools.WrkPath();
+        }
+
         var repoRoot = FindRepoRoot();
         _server = await PlatformServer.StartAsync(repoRoot, Configuration, options.Provider, connectionString, _workDirectory, Log, ct);
+        if (options.Scripts)
+        {
+            // --scripts: only the tenant-script figures (ScriptBench.cs), on an empty tenant.
+            await ScriptsAsync(ct);
+            PrintTable();
+            return _figures.All(f => f.Pass != false);
+        }
 
         await CreateMetadataAsync(ct);
         await LoadAsync(ct);
@@ -92,6 +107,7 @@ internal sealed partial class BenchRun(BenchOptions options)
         Log($"Server memory: VmRSS {Format.N0(rss / 1024.0)} MB, VmHWM (peak) {Format.N0(peak / 1024.0)} MB");
 
         await SchemaAsync(ct);
+        await ScriptsAsync(ct);
 
         PrintTable();
         return _figures.All(f => f.Pass != false);
@@ -646,9 +662,11 @@ internal sealed partial class BenchRun(BenchOptions options)
 
     private void PrintHeader()
     {
-        Console.WriteLine($"Paas benchmark — provider {options.Provider}, {(options.Quick ? "quick (3 s runs)" : "full (10 s runs)")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"Paas benchmark — provider {options.Provider}, {RunKind()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGb()} GB RAM, {OsName()}, {RuntimeInformation.FrameworkDescription}");
-        Console.WriteLine($"Load: wrk -t{LoadTools.Threads} -c{LoadTools.Connections}; baseline pgbench -c {LoadTools.Connections} -j {LoadTools.Threads} -M prepared, same duration, same database; all on this machine");
+        Console.WriteLine(options.Scripts
+            ? "Scripts: the sandbox in this process (one run at a time), then createDeals mutations sent one at a time to the server; all on this machine"
+            : $"Load: wrk -t{LoadTools.Threads} -c{LoadTools.Connections}; baseline pgbench -c {LoadTools.Connections} -j {LoadTools.Threads} -M prepared, same duration, same database; all on this machine");
         Console.WriteLine($"Load average at start: {LoadAverage()}{(LoadAverageOne() > Environment.ProcessorCount ? "  (WARNING: other work is running on this machine; the figures will be disturbed)" : "")}");
         Console.WriteLine($"Build configuration: {Configuration}{(Configuration == "Release" ? "" : "  (WARNING: run with -c Release for meaningful figures)")}");
         Console.WriteLine();
@@ -657,7 +675,7 @@ internal sealed partial class BenchRun(BenchOptions options)
     private void PrintTable()
     {
         Console.WriteLine();
-        Console.WriteLine($"Results — {options.Provider}, {(options.Quick ? "quick" : "full")} run, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, total {Format.N0(_clock.Elapsed.TotalSeconds)} s");
+        Console.WriteLine($"Results — {options.Provider}, {(options.Scripts ? "scripts" : options.Quick ? "quick" : "full")} run, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, total {Format.N0(_clock.Elapsed.TotalSeconds)} s");
         Console.WriteLine();
         string[] header = ["figure", "target", "measured", "baseline", "ratio", "result"];
         var rows = _figures.Select(f => new[] { f.Name, f.Target, f.Measured, f.Baseline, f.Ratio, f.Verdict }).ToList();
@@ -672,8 +690,13 @@ internal sealed partial class BenchRun(BenchOptions options)
 
         Console.WriteLine();
         Console.WriteLine($"Load average at the end: {LoadAverage()} (1, 5, 15 min; {Environment.ProcessorCount} cores)");
-        Console.WriteLine("ratio: platform rate / raw SQL rate for Q1, Q2, Q4, Q5; page 2,000 latency / page 1 latency for Q3; COPY time / import time for the load.");
-        if (!Pg)
+        if (!options.Scripts)
+        {
+            Console.WriteLine("ratio: platform rate / raw SQL rate for Q1, Q2, Q4, Q5; page 2,000 latency / page 1 latency for Q3; COPY time / import time for the load.");
+        }
+
+        Console.WriteLine("ratio of the scripts' bulk create: time with the before-trigger / time without it (median of the rounds).");
+        if (!Pg && !options.Scripts)
         {
             Console.WriteLine("SQLite: no baseline (pgbench and COPY are PostgreSQL tools); figures are absolute, relative targets are n/a.");
         }
@@ -700,6 +723,8 @@ internal sealed partial class BenchRun(BenchOptions options)
             Console.Error.WriteLine($"Server log: {_server.LogFile}{(options.Keep ? "" : " (deleted with the work folder; rerun with --keep to keep it)")}");
         }
     }
+
+    private string RunKind() => options.Scripts ? "scripts only" + (options.Quick ? " (quick)" : "") : options.Quick ? "quick (3 s runs)" : "full (10 s runs)";
 
     private void Add(Figure figure) => _figures.Add(figure);
 

@@ -42,12 +42,13 @@ finally
 
 namespace Paas.Bench
 {
-    internal sealed record BenchOptions(string Provider, bool Quick, bool Keep)
+    internal sealed record BenchOptions(string Provider, bool Quick, bool Keep, bool Scripts = false)
     {
         public const string Usage = """
-            Usage: dotnet run -c Release --project bench/Paas.Bench -- [--provider Postgres|Sqlite] [--quick] [--keep]
+            Usage: dotnet run -c Release --project bench/Paas.Bench -- [--provider Postgres|Sqlite] [--quick] [--scripts] [--keep]
               --provider  database engine of the platform (default Postgres; Sqlite has no pgbench/COPY baseline)
               --quick     3 s per load run instead of 10 s, fewer repetitions (about 3 minutes in all)
+              --scripts   only the tenant-script figures (sandbox overhead, bulk create with a trigger); no wrk or pgbench needed
               --keep      keep the temp folder (server log, CSV files, scripts) instead of deleting it
             Exit code: 0 when every figure passes, 1 when some fail, 2 when the run could not complete.
             """;
@@ -63,7 +64,7 @@ namespace Paas.Bench
         public static BenchOptions? Parse(string[] args)
         {
             var provider = "Postgres";
-            bool quick = false, keep = false;
+            bool quick = false, keep = false, scripts = false;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -80,6 +81,9 @@ namespace Paas.Bench
                     case "--keep":
                         keep = true;
                         break;
+                    case "--scripts":
+                        scripts = true;
+                        break;
                     default:
                         return null;
                 }
@@ -91,7 +95,7 @@ namespace Paas.Bench
                 "SQLITE" => "Sqlite",
                 _ => "",
             };
-            return provider.Length == 0 ? null : new BenchOptions(provider, quick, keep);
+            return provider.Length == 0 ? null : new BenchOptions(provider, quick, keep, scripts);
         }
     }
 

@@ -126,6 +126,7 @@ public sealed class JintScriptRunner : IScriptRunner
 
         using var engine = SandboxEngineFactory.Create(governor.Limits, timeout, execution.CancellationToken, counter);
         var bridge = new HostBridge(engine);
+        var rejections = new PromiseRejections(engine);
         try
         {
             var recorder = new ScriptRecorder(_time);
@@ -137,7 +138,7 @@ public sealed class JintScriptRunner : IScriptRunner
             }
 
             var value = engine.Evaluate(compiled.Program);
-            var result = Settle(value, failures);
+            var result = Settle(value, rejections, failures, bridge);
             var outputLimits = PlainDataLimits.ForOutput(governor.Limits.MaxMemoryBytes);
             return new ScriptOutcome
             {
@@ -162,13 +163,19 @@ public sealed class JintScriptRunner : IScriptRunner
 
     /// <summary>
     /// A promise's value. The engine has already run every job the script queued (under its constraints), so a
-    /// pending promise can never settle: unwrapping with a cancelled token reports it instead of waiting.
+    /// pending promise can never settle: unwrapping with a cancelled token reports it instead of waiting. A rejection
+    /// is reported from the tracked reason, without running script (see <see cref="PromiseRejections"/>).
     /// </summary>
-    private static JsValue Settle(JsValue value, ScriptFailures failures)
+    private static JsValue Settle(JsValue value, PromiseRejections rejections, ScriptFailures failures, HostBridge bridge)
     {
         if (!value.IsPromise())
         {
             return value;
+        }
+
+        if (rejections.TryGetReason(value, out var reason))
+        {
+            throw failures.Rejected(reason, bridge.FindHostError);
         }
 
         try

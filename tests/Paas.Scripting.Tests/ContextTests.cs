@@ -57,6 +57,47 @@ public sealed class ContextTests
     }
 
     [Fact]
+    public void Data_the_host_aliased_stays_aliased()
+    {
+        var record = Scripts.Record(("name", "only"));
+        var context = new Dictionary<string, object?> { ["records"] = new List<object?> { record }, ["record"] = record };
+        var outcome = _runner.Run(Scripts.Execution("ctx.record.viaRecord = 1; ctx.records[0].viaList = 2; return ctx.record === ctx.records[0];",
+            context: context, readBack: ["record", "records"]));
+
+        Assert.Equal(true, outcome.Result);
+        var expected = Scripts.Record(("name", "only"), ("viaRecord", 1.0), ("viaList", 2.0));
+        Assert.Equal(expected, outcome.ReadBack["record"]);
+        Assert.Equal(expected, Assert.Single(Assert.IsType<List<object?>>(outcome.ReadBack["records"])));
+    }
+
+    [Fact]
+    public void Shared_host_data_is_converted_once()
+    {
+        // 2^30 paths to the leaf, but only 31 distinct lists: converting them must not walk every path.
+        object? shared = "leaf";
+        for (var i = 0; i < 30; i++)
+        {
+            shared = new List<object?> { shared, shared };
+        }
+
+        var result = _runner.Result("let node = ctx.tree, depth = 0; while (Array.isArray(node)) { node = node[1]; depth++; } return [depth, node];",
+            context: new Dictionary<string, object?> { ["tree"] = shared });
+        Assert.Equal(new List<object?> { 30.0, "leaf" }, result);
+    }
+
+    [Fact]
+    public void Host_data_nested_too_deeply_is_a_host_programming_error()
+    {
+        object? deep = 1;
+        for (var i = 0; i < 40; i++)
+        {
+            deep = new List<object?> { deep };
+        }
+
+        Assert.ThrowsAny<InvalidOperationException>(() => _runner.Run(Scripts.Execution("return 1", context: new Dictionary<string, object?> { ["deep"] = deep })));
+    }
+
+    [Fact]
     public void Read_back_reports_what_the_script_did_to_ctx_records()
     {
         var records = new List<object?>

@@ -132,7 +132,13 @@ public sealed class HostApiTests
     public void Limit_exceeded_from_the_host_ends_the_script_and_cannot_be_caught()
     {
         var limit = PaasException.LimitExceeded(ScriptLimitNames.Queries, "Scripts ran more than 100 queries in this transaction.");
-        _host.OnCall = call => call == "query" ? throw limit : null;
+        _host.OnCall = call =>
+        {
+            if (call == "query")
+            {
+                throw limit;
+            }
+        };
 
         var execution = Scripts.Execution("""
             let caught = false;

@@ -124,13 +124,23 @@ public sealed class ResultTests
     [Theory]
     [InlineData("const a = []; a.length = 100001; return a", "more than 100000 entries")]
     [InlineData("let o = 1; for (let i = 0; i < 40; i++) o = [o]; return o", "nested deeper than 32 levels")]
-    [InlineData("return 'x'.repeat(40 * 1024 * 1024)", "characters of text")]
     public void Values_too_large_are_the_memory_limit(string code, string detail)
     {
         var error = _runner.Failure(code);
         Assert.Equal(ErrorCodes.LimitExceeded, error.Code);
         Assert.Equal(ScriptLimitNames.Memory, error.Limit);
         Assert.Contains(detail, error.Message);
+    }
+
+    [Fact]
+    public void Text_larger_than_the_memory_limit_is_the_memory_limit_even_when_built_by_the_last_statement()
+    {
+        // Each string is within the 1 MB limit and the last statement is never followed by a memory check, so the
+        // result cap (half a million characters at two bytes each) is what stops it.
+        var governor = new ScriptGovernor(ScriptLimits.Default with { MaxMemoryBytes = 1024 * 1024 });
+        var error = _runner.Failure(Scripts.Execution("return ['x'.repeat(300000), 'y'.repeat(300000)]", governor: governor));
+        Assert.Equal(ScriptLimitNames.Memory, error.Limit);
+        Assert.Equal("Script 'test' returned a value larger than the sandbox allows: the result[1] has more than 524288 characters of text.", error.Message);
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public static partial class FieldDefinitionBuilder
             }
             else if (input.Type is FieldType.Formula or FieldType.Rollup)
             {
-                errors.Add("type", $"{input.Type.Value.ToContractName()} fields are not available yet.");
+                // Computed fields are built by the data layer, which compiles their SQL.
+                errors.Add("type", $"{input.Type.Value.ToContractName()} fields are computed and built with their formula or roll-up.");
             }
 
             if (owner.CustomFieldCount >= MaxCustomFields)

@@ -35,6 +35,13 @@ public sealed record FieldInput
     public bool? TrackHistory { get; init; }
     public string? DisplayFormat { get; init; }
     public long? StartingNumber { get; init; }
+
+    /// <summary>FORMULA: the expression; with <see cref="ReturnType"/> (and <see cref="Scale"/> for decimals).</summary>
+    public string? Formula { get; init; }
+    public FieldType? ReturnType { get; init; }
+
+    /// <summary>ROLLUP: what is aggregated.</summary>
+    public RollupDefinition? Rollup { get; init; }
 }
 
 public sealed record IndexInput

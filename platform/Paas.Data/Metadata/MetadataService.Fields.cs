@@ -13,6 +13,14 @@ public sealed partial class MetadataService
         ChangeAsync(tenant, async change =>
         {
             var owner = RequireObject(change.Before, input.Object);
+            if (input.Type is FieldType.Formula or FieldType.Rollup)
+            {
+                // Computed: validated against the metadata, no column, no data to convert.
+                var computed = ComputedFieldBuilder.Build(change.Before, owner, input, null, connector.Dialect);
+                change.Save(owner.WithField(computed));
+                return computed;
+            }
+
             var field = FieldDefinitionBuilder.Build(change.Before, owner, input, null);
             var session = change.Session;
             await SchemaDdl.AddColumnAsync(session, owner, field, ct);
@@ -65,7 +73,7 @@ public sealed partial class MetadataService
     private async Task<string?> PrebuildFieldIndexAsync(TenantInfo tenant, string objectName, string apiName, FieldInput input, CancellationToken ct)
     {
         var metadata = await cache.LoadAsync(tenant, ct);
-        if (metadata.FindObject(objectName) is not { } owner || owner.FindField(apiName) is not { IsSystem: false } existing)
+        if (metadata.FindObject(objectName) is not { } owner || owner.FindField(apiName) is not { IsSystem: false, IsComputed: false } existing)
         {
             return null;
         }
@@ -119,6 +127,18 @@ public sealed partial class MetadataService
             if (existing.IsSystem && input with { Label = null, HelpText = null, Object = null, ApiName = null } != new FieldInput())
             {
                 throw PaasException.Validation("apiName", $"'{apiName}' is a system field: only its label and help text can change.");
+            }
+
+            if (existing.IsComputed || input.Type is FieldType.Formula or FieldType.Rollup)
+            {
+                if (!existing.IsComputed)
+                {
+                    throw PaasException.Validation("type", "A stored field cannot become computed; create a new FORMULA or ROLLUP field instead.");
+                }
+
+                var computed = ComputedFieldBuilder.Build(change.Before, owner, input, existing, connector.Dialect);
+                change.Save(owner.WithField(computed));
+                return computed;
             }
 
             var updated = FieldDefinitionBuilder.Build(change.Before, owner, input, existing);
@@ -229,7 +249,11 @@ public sealed partial class MetadataService
                 await SchemaDdl.DropIndexAsync(session, index.Name, ct);
             }
 
-            await SchemaDdl.DropColumnAsync(session, owner, existing, ct);
+            if (!existing.IsComputed)
+            {
+                await SchemaDdl.DropColumnAsync(session, owner, existing, ct);
+            }
+
             if (existing.Type == FieldType.AutoNumber)
             {
                 await AutoNumbers.DropSequenceAsync(session, owner, existing, ct);

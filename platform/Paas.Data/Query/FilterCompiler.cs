@@ -64,7 +64,9 @@ public sealed class FilterCompiler(SqlStatement statement, TenantMetadata metada
                     var field = definition.FindField(key) ?? throw PaasException.Validation(at, $"'{definition.ApiName}' has no field '{key}'.");
                     parts.Add(field.Type.IsRelation()
                         ? CompileRelation(field, alias, AsMap(value, at), at, depth)
-                        : CompileField(field, $"{alias}.{_d.Quote(field.Column)}", AsMap(value, at), at));
+                        : field.IsComputed
+                            ? CompileField(ComputedFields.ValueField(field), ComputedFields.Expression(statement, metadata, table, definition, field, alias), AsMap(value, at), at)
+                            : CompileField(field, $"{alias}.{_d.Quote(field.Column)}", AsMap(value, at), at));
                     break;
             }
         }

@@ -43,8 +43,10 @@ public sealed class SelectBuilder
         var scalars = new List<(FieldDefinition Field, int Ordinal)>();
         foreach (var field in selection.Fields.Where(f => !f.Type.IsRelation()).DistinctBy(f => f.ApiName))
         {
-            scalars.Add((field, _columns.Count));
-            _columns.Add($"{alias}.{d.Quote(field.Column)}");
+            scalars.Add((ComputedFields.ValueField(field), _columns.Count));
+            _columns.Add(field.IsComputed
+                ? ComputedFields.Expression(_statement, _session.Metadata, _session.Table, selection.Object, field, alias)
+                : $"{alias}.{d.Quote(field.Column)}");
         }
 
         var relations = new List<(FieldDefinition Field, int Ordinal, Reader? Target)>();

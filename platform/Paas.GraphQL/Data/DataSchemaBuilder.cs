@@ -107,7 +107,7 @@ public sealed class DataSchemaBuilder
         foreach (var field in Visible(definition))
         {
             var name = field.ApiName;
-            IGraphType output = field.Type.IsRelation() ? _objects[field.Target!] : _shared.Output(field);
+            IGraphType output = field.Type.IsRelation() ? _objects[field.Target!] : _shared.Output(Paas.Data.Query.ComputedFields.ValueField(field));
             if (name is SystemFields.Id or SystemFields.Version or SystemFields.CreatedAt or SystemFields.UpdatedAt)
             {
                 output = new NonNullGraphType(output);
@@ -162,7 +162,7 @@ public sealed class DataSchemaBuilder
             filter.AddField(new GraphField
             {
                 Name = field.ApiName,
-                ResolvedType = field.Type.IsRelation() ? _filters[field.Target!] : _shared.Filter(field),
+                ResolvedType = field.Type.IsRelation() ? _filters[field.Target!] : _shared.Filter(Paas.Data.Query.ComputedFields.ValueField(field)),
             });
         }
 

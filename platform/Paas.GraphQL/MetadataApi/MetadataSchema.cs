@@ -188,6 +188,18 @@ public static class MetadataSchema
             TrackHistory = input.TryGetValue("trackHistory", out var th) ? (bool?)th : null,
             DisplayFormat = Get<string>(input, "displayFormat"),
             StartingNumber = startingNumber,
+            Formula = Get<string>(input, "formula"),
+            ReturnType = input.TryGetValue("returnType", out var rt) && rt is Core.Metadata.FieldType returnType ? returnType : null,
+            Rollup = input.TryGetValue("rollup", out var ru) && ru is IDictionary<string, object?> rollup
+                ? new RollupDefinition
+                {
+                    ChildObject = Get<string>(rollup, "childObject") ?? "",
+                    Relationship = Get<string>(rollup, "relationship") ?? "",
+                    Function = rollup.TryGetValue("function", out var fn) && fn is RollupFunction function ? function : RollupFunction.Count,
+                    Field = Get<string>(rollup, "field"),
+                    Filter = Get<string>(rollup, "filter"),
+                }
+                : null,
         };
     }
 

@@ -19,6 +19,7 @@ public sealed class MetadataTypes
     public InputObjectGraphType CreateFieldInput { get; } = new() { Name = "CreateFieldInput" };
     public InputObjectGraphType UpdateFieldInput { get; } = new() { Name = "UpdateFieldInput" };
     public InputObjectGraphType CreateIndexInput { get; } = new() { Name = "CreateIndexInput" };
+    public InputObjectGraphType RollupInput { get; } = new() { Name = "RollupInput" };
     public LenientScalar Long { get; } = LenientScalar.Long();
     public LenientScalar DateTime { get; } = LenientScalar.DateTime();
 
@@ -49,8 +50,8 @@ public sealed class MetadataTypes
         Add<FieldDefinition>(Field, "indexed", new NonNullGraphType(boolean), f => f.Indexed || f.Unique || f.Type.IsRelation());
         Add<FieldDefinition>(Field, "defaultValue", str, f => f.DefaultValue);
         Add<FieldDefinition>(Field, "maxLength", integer, f => f.Type.IsTextual() && f.Type is not (FieldType.Picklist or FieldType.AutoNumber) ? f.EffectiveMaxLength : null);
-        Add<FieldDefinition>(Field, "precision", integer, f => f.Type.IsDecimal() ? f.EffectivePrecision : null);
-        Add<FieldDefinition>(Field, "scale", integer, f => f.Type.IsDecimal() ? f.EffectiveScale : null);
+        Add<FieldDefinition>(Field, "precision", integer, f => f.ValueType.IsDecimal() ? f.EffectivePrecision : null);
+        Add<FieldDefinition>(Field, "scale", integer, f => f.ValueType.IsDecimal() ? f.EffectiveScale : null);
         Add<FieldDefinition>(Field, "values", strings, f => f.Values);
         Add<FieldDefinition>(Field, "target", str, f => f.Target);
         Add<FieldDefinition>(Field, "cascadeDelete", new NonNullGraphType(boolean), f => f.CascadeDelete);
@@ -58,6 +59,20 @@ public sealed class MetadataTypes
         Add<FieldDefinition>(Field, "secured", new NonNullGraphType(boolean), f => f.Secured);
         Add<FieldDefinition>(Field, "trackHistory", new NonNullGraphType(boolean), f => f.TrackHistory);
         Add<FieldDefinition>(Field, "displayFormat", str, f => f.DisplayFormat);
+        var rollupFunction = new EnumerationGraphType { Name = "RollupFunction" };
+        rollupFunction.Add("COUNT", RollupFunction.Count);
+        rollupFunction.Add("SUM", RollupFunction.Sum);
+        rollupFunction.Add("MIN", RollupFunction.Min);
+        rollupFunction.Add("MAX", RollupFunction.Max);
+        var rollup = new ObjectGraphType { Name = "RollupDefinition" };
+        Add<RollupDefinition>(rollup, "childObject", new NonNullGraphType(str), r => r.ChildObject);
+        Add<RollupDefinition>(rollup, "relationship", new NonNullGraphType(str), r => r.Relationship);
+        Add<RollupDefinition>(rollup, "function", new NonNullGraphType(rollupFunction), r => r.Function);
+        Add<RollupDefinition>(rollup, "field", str, r => r.Field);
+        Add<RollupDefinition>(rollup, "filter", str, r => r.Filter);
+        Add<FieldDefinition>(Field, "formula", str, f => f.Formula);
+        Add<FieldDefinition>(Field, "returnType", FieldTypeEnum, f => f.IsComputed ? f.ValueType : null);
+        Add<FieldDefinition>(Field, "rollup", rollup, f => f.Rollup);
         Add<FieldDefinition>(Field, "deleted", new NonNullGraphType(boolean), f => f.IsDeleted);
         Add<FieldDefinition>(Field, "deletedAt", DateTime, f => f.DeletedAt);
 
@@ -102,6 +117,12 @@ public sealed class MetadataTypes
             input.AddField(new GraphField { Name = "description", ResolvedType = str });
         }
 
+        RollupInput.AddField(new GraphField { Name = "childObject", ResolvedType = new NonNullGraphType(str) });
+        RollupInput.AddField(new GraphField { Name = "relationship", ResolvedType = new NonNullGraphType(str), Description = "The child's MASTER_DETAIL field." });
+        RollupInput.AddField(new GraphField { Name = "function", ResolvedType = new NonNullGraphType(rollupFunction) });
+        RollupInput.AddField(new GraphField { Name = "field", ResolvedType = str, Description = "The child field aggregated (not for COUNT)." });
+        RollupInput.AddField(new GraphField { Name = "filter", ResolvedType = str, Description = "Only children matching this data-API filter, as JSON text." });
+
         foreach (var (input, creating) in new[] { (CreateFieldInput, true), (UpdateFieldInput, false) })
         {
             input.AddField(new GraphField { Name = "object", ResolvedType = new NonNullGraphType(str) });
@@ -123,6 +144,9 @@ public sealed class MetadataTypes
             input.AddField(new GraphField { Name = "trackHistory", ResolvedType = boolean, Description = "Keep every change in the record's history." });
             input.AddField(new GraphField { Name = "displayFormat", ResolvedType = str });
             input.AddField(new GraphField { Name = "startingNumber", ResolvedType = Long });
+            input.AddField(new GraphField { Name = "formula", ResolvedType = str, Description = "FORMULA: the expression (docs/scripting.md)." });
+            input.AddField(new GraphField { Name = "returnType", ResolvedType = FieldTypeEnum, Description = "FORMULA: the type of its value." });
+            input.AddField(new GraphField { Name = "rollup", ResolvedType = RollupInput });
         }
 
         var indexFieldInput = new InputObjectGraphType { Name = "IndexFieldInput" };

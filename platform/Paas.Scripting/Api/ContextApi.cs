@@ -7,8 +7,8 @@ using Paas.Scripting.Sandbox;
 namespace Paas.Scripting.Api;
 
 /// <summary>
-/// The global <c>ctx</c>: a plain object with the execution's context entries (converted by <see cref="PlainDataToJs"/>,
-/// so the script owns copies and the host's objects are never shared) and <c>ctx.addError(field, message[, index])</c>:
+/// The global <c>ctx</c>: a plain object with the execution's context entries (converted by one <see cref="PlainDataToJs"/>,
+/// so the script owns copies, the host's objects are never shared, and entries the host aliased stay aliased) and <c>ctx.addError(field, message[, index])</c>:
 /// <c>field</c> a string, or null/undefined for a record-level error; <c>message</c> coerced with <c>String()</c>;
 /// <c>index</c>, when given, a non-negative integer (the record's position in <c>ctx.records</c>).
 /// </summary>
@@ -21,6 +21,7 @@ internal static class ContextApi
     public static JsObject Install(Engine engine, IReadOnlyDictionary<string, object?> context, ScriptRecorder recorder)
     {
         var ctx = new JsObject(engine);
+        var converter = new PlainDataToJs(engine);
         foreach (var (key, value) in context)
         {
             if (key == AddError)
@@ -28,7 +29,7 @@ internal static class ContextApi
                 throw new HostDataException($"The context entry '{AddError}' is reserved for ctx.addError.");
             }
 
-            ctx.CreateDataProperty(key, PlainDataToJs.Convert(engine, value));
+            ctx.CreateDataProperty(key, converter.Convert(value));
         }
 
         FunctionBuilder.DefineFunction(engine, ctx, AddError, 2, arguments =>

@@ -25,7 +25,7 @@ internal static class DbApi
             const string signature = "db.get(object, id)";
             var objectName = JsArgs.RequireString(engine, arguments, 0, signature, "object");
             var id = JsArgs.RequireString(engine, arguments, 1, signature, "id");
-            return PlainDataToJs.Convert(engine, bridge.Call("db.get", () => host.Get(objectName, id)));
+            return PlainDataToJs.ConvertOne(engine, bridge.Call("db.get", () => host.Get(objectName, id)));
         });
 
         FunctionBuilder.DefineFunction(engine, db, "query", 2, arguments =>
@@ -35,7 +35,7 @@ internal static class DbApi
             var options = JsArgs.ReadObject(engine, arguments, 1, signature, "options", limits, optional: true) ?? [];
             CheckQueryOptions(engine, signature, options);
             var rows = bridge.Call("db.query", () => host.Query(objectName, options));
-            return PlainDataToJs.Convert(engine, rows);
+            return PlainDataToJs.ConvertOne(engine, rows);
         });
 
         FunctionBuilder.DefineFunction(engine, db, "create", 2, arguments =>
@@ -43,7 +43,7 @@ internal static class DbApi
             const string signature = "db.create(object, record)";
             var objectName = JsArgs.RequireString(engine, arguments, 0, signature, "object");
             var record = JsArgs.ReadObject(engine, arguments, 1, signature, "record", limits)!;
-            return PlainDataToJs.Convert(engine, bridge.Call("db.create", () => host.Create(objectName, record)));
+            return PlainDataToJs.ConvertOne(engine, bridge.Call("db.create", () => host.Create(objectName, record)));
         });
 
         FunctionBuilder.DefineFunction(engine, db, "update", 3, arguments =>
@@ -52,7 +52,7 @@ internal static class DbApi
             var objectName = JsArgs.RequireString(engine, arguments, 0, signature, "object");
             var id = JsArgs.RequireString(engine, arguments, 1, signature, "id");
             var changes = JsArgs.ReadObject(engine, arguments, 2, signature, "changes", limits)!;
-            return PlainDataToJs.Convert(engine, bridge.Call("db.update", () => host.Update(objectName, id, changes)));
+            return PlainDataToJs.ConvertOne(engine, bridge.Call("db.update", () => host.Update(objectName, id, changes)));
         });
 
         FunctionBuilder.DefineFunction(engine, db, "delete", 2, arguments =>

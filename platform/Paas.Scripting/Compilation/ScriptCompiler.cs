@@ -16,33 +16,17 @@ internal static class ScriptCompiler
     private static readonly ParserOptions BodyOptions = new() { AllowReturnOutsideFunction = true };
     private static readonly ParserOptions ExpressionOptions = new();
 
+    /// <summary>Compiles without caching: exactly what a run would report, so code that passes here runs.</summary>
     public static ScriptSyntaxError? Check(string code, ScriptMode mode)
     {
         ArgumentNullException.ThrowIfNull(code);
-        if (mode == ScriptMode.Expression && string.IsNullOrWhiteSpace(code))
-        {
-            return new ScriptSyntaxError("The expression is empty: an expression (such as amount > 0) is required.", 1, 1);
-        }
-
-        Node root;
-        try
-        {
-            root = mode == ScriptMode.Body
-                ? new Parser(BodyOptions).ParseScript(code, null, strict: true)
-                : new Parser(ExpressionOptions).ParseExpression(code, null, strict: true);
-        }
-        catch (ParseErrorException ex)
-        {
-            return new ScriptSyntaxError(ex.Description, Math.Max(ex.LineNumber, 1), Math.Max(ex.Column, 0) + 1);
-        }
-
-        return FindUnsupported(root);
+        return Compile(new ScriptSource("check", "check", code, mode)).SyntaxError;
     }
 
     public static CompiledScript Compile(ScriptSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (Check(source.Code, source.Mode) is { } error)
+        if (ParseAlone(source.Code, source.Mode) is { } error)
         {
             return CompiledScript.Invalid(source, error);
         }
@@ -63,6 +47,29 @@ internal static class ScriptCompiler
                 : ScriptWrapper.ToUserPosition(source.Mode, ScriptWrapper.CountLines(source.Code), parseError.LineNumber, parseError.Column);
             return CompiledScript.Invalid(source, new ScriptSyntaxError(description, position?.Line ?? 1, position?.Column ?? 1));
         }
+    }
+
+    /// <summary>The user's code parsed on its own (positions are the user's), then checked for what the sandbox lacks.</summary>
+    private static ScriptSyntaxError? ParseAlone(string code, ScriptMode mode)
+    {
+        if (mode == ScriptMode.Expression && string.IsNullOrWhiteSpace(code))
+        {
+            return new ScriptSyntaxError("The expression is empty: an expression (such as amount > 0) is required.", 1, 1);
+        }
+
+        Node root;
+        try
+        {
+            root = mode == ScriptMode.Body
+                ? new Parser(BodyOptions).ParseScript(code, null, strict: true)
+                : new Parser(ExpressionOptions).ParseExpression(code, null, strict: true);
+        }
+        catch (ParseErrorException ex)
+        {
+            return new ScriptSyntaxError(ex.Description, Math.Max(ex.LineNumber, 1), Math.Max(ex.Column, 0) + 1);
+        }
+
+        return FindUnsupported(root);
     }
 
     private static ScriptSyntaxError? FindUnsupported(Node root)

@@ -51,7 +51,8 @@ internal sealed class ScriptFailures(ScriptExecution execution, CompiledScript c
         StatementsCountOverflowException => PaasException.LimitExceeded(ScriptLimitNames.Statements,
             $"Script '{Name}' executed more than {Limits.MaxStatements} statements."),
         MemoryLimitExceededException => MemoryExceeded(),
-        RecursionDepthOverflowException or InsufficientExecutionStackException => RecursionExceeded(),
+        RecursionDepthOverflowException => RecursionExceeded(),
+        InsufficientExecutionStackException => StackExhausted(),
         ExecutionCanceledException or OperationCanceledException => Cancelled(),
         JavaScriptException js => Thrown(js.Error, js.Location.Start, findHostError),
         PromiseRejectedException rejected => Thrown(rejected.RejectedValue, null, findHostError),
@@ -66,6 +67,9 @@ internal sealed class ScriptFailures(ScriptExecution execution, CompiledScript c
     public PaasException Cancelled() => PaasException.LimitExceeded(RequestTimeoutLimit,
         $"The request was cancelled or timed out while script '{Name}' was running.");
 
+    /// <summary>The result promise was rejected with <paramref name="reason"/>.</summary>
+    public PaasException Rejected(JsValue reason, Func<JsValue, PaasException?> findHostError) => Thrown(reason, null, findHostError);
+
     public PaasException PendingPromise() => PaasException.LimitExceeded(ScriptLimitNames.Pending,
         $"Script '{Name}' returned a promise that never settles (scripts cannot wait for anything).");
 
@@ -78,11 +82,14 @@ internal sealed class ScriptFailures(ScriptExecution execution, CompiledScript c
     private PaasException RecursionExceeded() => PaasException.LimitExceeded(ScriptLimitNames.Recursion,
         $"Script '{Name}' nested calls deeper than the sandbox allows ({Limits.MaxRecursion} calls of one function).");
 
+    private PaasException StackExhausted() => PaasException.LimitExceeded(ScriptLimitNames.Recursion,
+        $"Script '{Name}' nested calls deeper than the stack allows.");
+
     private PaasException Thrown(JsValue value, Acornima.Position? position, Func<JsValue, PaasException?> findHostError)
     {
         if (ThrownValue.ErrorName(value) == "RangeError" && ThrownValue.ErrorMessage(value) == StackOverflowMessage)
         {
-            return RecursionExceeded();
+            return StackExhausted();
         }
 
         var location = position is { } p && compiled.ToUserPosition(p) is { } at

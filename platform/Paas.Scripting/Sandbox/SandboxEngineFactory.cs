@@ -21,6 +21,8 @@ namespace Paas.Scripting.Sandbox;
 /// the governor rely on it);</item>
 /// <item><c>Atomics.wait</c> and <c>Atomics.waitAsync</c> are removed: they block (or schedule work) for as long as the
 /// script asks, outside every constraint;</item>
+/// <item><c>String.prototype.repeat</c> refuses a result larger than the memory limit before building it (see
+/// <see cref="AllocationGuard"/>);</item>
 /// <item>invariant culture and UTC as local time zone, so results do not depend on the server.</item>
 /// </list>
 /// </summary>
@@ -44,6 +46,7 @@ internal static class SandboxEngineFactory
             options.Constraint(counter);
         });
 
+        AllocationGuard.Install(engine, limits.MaxMemoryBytes);
         if (engine.Global.GetOwnProperty("Atomics").Value is ObjectInstance atomics)
         {
             atomics.RemoveOwnProperty("wait");

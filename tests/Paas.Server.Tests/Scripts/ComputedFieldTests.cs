@@ -1,0 +1,122 @@
+using Paas.Core.Configuration;
+using Paas.Server.Tests.Infrastructure;
+using Paas.Testing;
+
+namespace Paas.Server.Tests.Scripts;
+
+/// <summary>ROLLUP and FORMULA fields defined through the metadata API and read, filtered and kept right through GraphQL.</summary>
+public sealed class ComputedFieldTests
+{
+    public static TheoryData<DatabaseProvider> Providers => DatabaseProviders.All;
+
+    private static async Task DefineAsync(PaasServer server)
+    {
+        await server.MetadataOkAsync("""
+            mutation {
+              a: createObject(input: {apiName: "Invoice", label: "Invoice"}) { apiName }
+              b: createObject(input: {apiName: "InvoiceLine", label: "Invoice line"}) { apiName }
+            }
+            """);
+        await server.MetadataOkAsync("""
+            mutation {
+              a: createField(input: {object: "InvoiceLine", apiName: "invoice", label: "Invoice", type: MASTER_DETAIL, target: "Invoice", cascadeDelete: true}) { apiName }
+              b: createField(input: {object: "InvoiceLine", apiName: "amount", label: "Amount", type: CURRENCY, precision: 18, scale: 2}) { apiName }
+              c: createField(input: {object: "InvoiceLine", apiName: "quantity", label: "Quantity", type: INTEGER}) { apiName }
+              d: createField(input: {object: "InvoiceLine", apiName: "shipped", label: "Shipped", type: DATE}) { apiName }
+            }
+            """);
+        var rollups = await server.MetadataOkAsync("""
+            mutation {
+              count: createField(input: {object: "Invoice", apiName: "lineCount", label: "Lines", type: ROLLUP,
+                rollup: {childObject: "InvoiceLine", relationship: "invoice", function: COUNT}}) { apiName type returnType }
+              total: createField(input: {object: "Invoice", apiName: "total", label: "Total", type: ROLLUP,
+                rollup: {childObject: "InvoiceLine", relationship: "invoice", function: SUM, field: "amount"}}) { apiName returnType scale }
+              big: createField(input: {object: "Invoice", apiName: "bigLines", label: "Big lines", type: ROLLUP,
+                rollup: {childObject: "InvoiceLine", relationship: "invoice", function: COUNT, filter: "{\"amount\": {\"gte\": 100}}"}}) { apiName }
+              last: createField(input: {object: "Invoice", apiName: "lastShipped", label: "Last shipped", type: ROLLUP,
+                rollup: {childObject: "InvoiceLine", relationship: "invoice", function: MAX, field: "shipped"}}) { apiName returnType }
+            }
+            """);
+        Assert.Equal("ROLLUP", (string?)rollups["count"]!["type"]);
+        Assert.Equal("INTEGER", (string?)rollups["count"]!["returnType"]);
+        Assert.Equal("CURRENCY", (string?)rollups["total"]!["returnType"]);
+        Assert.Equal(2, (int?)rollups["total"]!["scale"]);
+        Assert.Equal("DATE", (string?)rollups["last"]!["returnType"]);
+    }
+
+    private static async Task<string> CreateAsync(PaasServer server, string type, object input) =>
+        (string)(await server.DataOkAsync($"mutation($input: {type}CreateInput!) {{ create{type}(input: $input) {{ id }} }}", new { input }))[$"create{type}"]!["id"]!;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Rollups_stay_right_under_inserts_updates_deletes_and_reparenting_and_can_be_filtered(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider);
+        await DefineAsync(server);
+        var first = await CreateAsync(server, "Invoice", new { name = "INV-1" });
+        var second = await CreateAsync(server, "Invoice", new { name = "INV-2" });
+        var l1 = await CreateAsync(server, "InvoiceLine", new { name = "L1", invoice = first, amount = "100.50", quantity = 1, shipped = "2026-01-05" });
+        await CreateAsync(server, "InvoiceLine", new { name = "L2", invoice = first, amount = "20.25", quantity = 2, shipped = "2026-03-01" });
+        await CreateAsync(server, "InvoiceLine", new { name = "L3", invoice = second, amount = "5", quantity = 3 });
+
+        const string read = "query($id: ID!) { invoice(id: $id) { lineCount total bigLines lastShipped } }";
+        var inv1 = (await server.DataOkAsync(read, new { id = first }))["invoice"]!;
+        Assert.Equal(2, (long)inv1["lineCount"]!);
+        Assert.Equal(120.75m, (decimal)inv1["total"]!);
+        Assert.Equal(1, (long)inv1["bigLines"]!);
+        Assert.Equal("2026-03-01", (string?)inv1["lastShipped"]);
+
+        // Reparenting moves the line's amount from one total to the other.
+        await server.DataOkAsync("mutation($id: ID!, $to: ID!) { updateInvoiceLine(id: $id, input: {invoice: $to}) { id } }", new { id = l1, to = second });
+        inv1 = (await server.DataOkAsync(read, new { id = first }))["invoice"]!;
+        var inv2 = (await server.DataOkAsync(read, new { id = second }))["invoice"]!;
+        Assert.Equal(1, (long)inv1["lineCount"]!);
+        Assert.Equal(20.25m, (decimal)inv1["total"]!);
+        Assert.Equal(0, (long)inv1["bigLines"]!);
+        Assert.Equal(2, (long)inv2["lineCount"]!);
+        Assert.Equal(105.50m, (decimal)inv2["total"]!);
+        Assert.Equal("2026-01-05", (string?)inv2["lastShipped"]);
+
+        // An update of a child's amount and a delete are seen at once.
+        await server.DataOkAsync("mutation($id: ID!) { updateInvoiceLine(id: $id, input: {amount: 1000}) { id } }", new { id = l1 });
+        Assert.Equal(1005m, (decimal)(await server.DataOkAsync(read, new { id = second }))["invoice"]!["total"]!);
+        await server.DataOkAsync("mutation($id: ID!) { deleteInvoiceLine(id: $id) }", new { id = l1 });
+        inv2 = (await server.DataOkAsync(read, new { id = second }))["invoice"]!;
+        Assert.Equal(1, (long)inv2["lineCount"]!);
+        Assert.Equal(5m, (decimal)inv2["total"]!);
+        Assert.Null((string?)inv2["lastShipped"]);
+
+        // Filterable like a stored field; not writable.
+        var filtered = await server.DataOkAsync("""{ invoices(filter: {total: {gt: 10}}) { totalCount nodes { name total } } }""");
+        Assert.Equal(1, (long)filtered["invoices"]!["totalCount"]!);
+        Assert.Equal("INV-1", (string?)filtered["invoices"]!["nodes"]![0]!["name"]);
+        var write = await server.DataAsync($$"""mutation { updateInvoice(id: "{{first}}", input: {total: 1}) { id } }""");
+        ResponseAssert.IsSafeError(write);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_bad_rollup_is_refused_and_changes_nothing(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider);
+        await DefineAsync(server);
+        foreach (var rollup in new[]
+                 {
+                     """{childObject: "Nope", relationship: "invoice", function: COUNT}""",
+                     """{childObject: "InvoiceLine", relationship: "amount", function: COUNT}""",
+                     """{childObject: "InvoiceLine", relationship: "invoice", function: SUM, field: "shipped"}""",
+                     """{childObject: "InvoiceLine", relationship: "invoice", function: SUM}""",
+                     """{childObject: "InvoiceLine", relationship: "invoice", function: COUNT, filter: "{\"nope\": {\"eq\": 1}}"}""",
+                     """{childObject: "InvoiceLine", relationship: "invoice", function: COUNT, filter: "'; DROP TABLE x; --"}""",
+                 })
+        {
+            var response = await server.MetadataAsync($$"""
+                mutation { createField(input: {object: "Invoice", apiName: "broken", label: "Broken", type: ROLLUP, rollup: {{rollup}}}) { apiName } }
+                """);
+            ResponseAssert.GraphQLError(response, "VALIDATION_FAILED");
+        }
+
+        var fields = await server.MetadataOkAsync("""{ object(apiName: "Invoice") { fields { apiName } } }""");
+        Assert.DoesNotContain(fields["object"]!["fields"]!.AsArray(), f => (string?)f!["apiName"] == "broken");
+    }
+}
