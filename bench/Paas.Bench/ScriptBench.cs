@@ -269,7 +269,11 @@ internal sealed partial class BenchRun
         Log("Scripts: object Deal (name TEXT, amount CURRENCY(18,2), stage PICKLIST of 5, note TEXT) created through /graphql/metadata");
     }
 
-    private sealed record DealPhase(bool Trigger, double Ms, List<double> BatchMs, double ScriptMs, long Statements);
+    /// <summary>One phase: wall time (the figure), per batch, the trigger's cost, and the CPU the server and PostgreSQL used.</summary>
+    private sealed record DealPhase(bool Trigger, double Ms, List<double> BatchMs, double ScriptMs, long Statements, double ServerCpuMs, double DbCpuMs)
+    {
+        public double CpuMs => ServerCpuMs + DbCpuMs;
+    }
 
     private async Task BulkCreateWithTriggerAsync(CancellationToken ct)
     {
@@ -289,7 +293,17 @@ internal sealed partial class BenchRun
         }, ct);
         Require(deployed["deployScript"]!["active"]!.GetValue<bool>(), "the deployed trigger should be active");
         Log($"Scripts: before-create trigger '{StampTrigger}' deployed (version {deployed["deployScript"]!["version"]}): {StampCode}");
-        await DealPhaseAsync("warm", trigger: true, batches: DealBatches, ct);
+        var warm = await DealPhaseAsync("warm", trigger: true, batches: DealBatches, ct);
+        Log($"Scripts: warm-up of {Format.N0(2 * DealBatches * DealBatchSize)} deals done (the phase with the trigger: batches {Batches(warm)})");
+        if (Pg)
+        {
+            // Autovacuum would analyze the new table within a minute; until then PostgreSQL has no statistics for it. The
+            // read-back of createDeals (SELECT id … WHERE id IN ($1 … $1000), auto-prepared by Npgsql) then keeps the generic
+            // plan made while the table was small, a sequential scan testing 1,000 parameters per row, and each batch gets
+            // slower as the table grows (0.3–1 s per batch at 50,000–100,000 rows). ANALYZE replans it, as the load does.
+            await _pg!.ExecuteAsync(Database, $"ANALYZE {Schema}.\"o_deal\"", ct);
+            Log("Scripts: ANALYZE of o_deal done (autovacuum would do it within a minute; see the comment in ScriptBench.cs)");
+        }
 
         // The figure: rounds of (no trigger, trigger), each phase 10 batches of 1,000 sent one after the other.
         var off = new List<DealPhase>();
@@ -300,8 +314,8 @@ internal sealed partial class BenchRun
             off.Add(await DealPhaseAsync($"r{round}", trigger: false, DealBatches, ct));
             await SetStampAsync(true, ct);
             on.Add(await DealPhaseAsync($"r{round}", trigger: true, DealBatches, ct));
-            Log($"Scripts: round {round}: {Format.N0(DealBatches * DealBatchSize)} records without the trigger {Format.Ms(off[^1].Ms)} (batches {Batches(off[^1])}), "
-                + $"with it {Format.Ms(on[^1].Ms)} (batches {Batches(on[^1])}; the trigger's own time in extensions.scriptCost {Format.Ms(on[^1].ScriptMs)}, {Format.N0(on[^1].Statements)} statements)");
+            Log($"Scripts: round {round}: {Format.N0(DealBatches * DealBatchSize)} records without the trigger {Format.Ms(off[^1].Ms)} (batches {Batches(off[^1])}; {Cpu(off[^1])}), "
+                + $"with it {Format.Ms(on[^1].Ms)} (batches {Batches(on[^1])}; {Cpu(on[^1])}; the trigger's own time in extensions.scriptCost {Format.Ms(on[^1].ScriptMs)}, {Format.N0(on[^1].Statements)} statements)");
         }
 
         var expected = (long)_dealNumber;
@@ -316,12 +330,69 @@ internal sealed partial class BenchRun
         var offBatch = Stats.Median(off.SelectMany(p => p.BatchMs).OrderBy(x => x).ToList());
         var onBatch = Stats.Median(on.SelectMany(p => p.BatchMs).OrderBy(x => x).ToList());
         Log($"Scripts: median batch of {DealBatchSize} over all rounds: without the trigger {Format.Ms(offBatch)}, with it {Format.Ms(onBatch)} (ratio {Format.F2(onBatch / offBatch)})");
+        var offCpu = Stats.Median(off.Select(p => p.CpuMs).OrderBy(x => x).ToList());
+        var onCpu = Stats.Median(on.Select(p => p.CpuMs).OrderBy(x => x).ToList());
+        Log($"Scripts: CPU of the server{(Pg ? " + PostgreSQL" : "")} per 10,000 records, median of the rounds: without the trigger {Format.Ms(offCpu)}, with it {Format.Ms(onCpu)} "
+            + $"(ratio {Format.F2(onCpu / offCpu)}; less disturbed by other work on the machine than the wall time)");
         Log($"Scripts: bulk create of {Format.N0(records)} in batches of {DealBatchSize}, median of {rounds} rounds: without trigger {Format.Ms(offMs)} ({Format.N0(records / (offMs / 1000))} records/s), "
             + $"with it {Format.Ms(onMs)} ({Format.N0(records / (onMs / 1000))} records/s); difference {Format.Ms(onMs - offMs)}, of which the trigger's executions "
             + $"{Format.Ms(scriptMs)} ({Format.Ms(scriptMs / DealBatches)} per batch of {DealBatchSize}: sandbox, records in and out of JavaScript, the loop); "
             + $"{Format.N0(stored)} deals stored in all");
         Add(new Figure($"scripts: {Format.N0(records)} records via createDeals with a before-trigger", "<= 1.5 x without",
             $"{Format.Ms(onMs)} (trigger {Format.Ms(scriptMs)})", $"no trigger {Format.Ms(offMs)}", Format.F2(ratio), ratio <= 1.5));
+    }
+
+    private string Cpu(DealPhase phase) =>
+        Pg ? $"CPU server {Format.Ms(phase.ServerCpuMs)} + PostgreSQL {Format.Ms(phase.DbCpuMs)}" : $"server CPU {Format.Ms(phase.ServerCpuMs)}";
+
+    /// <summary>CPU time used so far by the server process and by PostgreSQL (the postmaster and its live children).</summary>
+    private (double Server, double Db) CpuNow()
+    {
+        var server = ProcessCpuMs(_server!.ProcessId);
+        if (!Pg)
+        {
+            return (server, 0);
+        }
+
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(_pg!.DataDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
+        var db = ProcessCpuMs(postmaster);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ParentOf(pid) == postmaster)
+            {
+                db += ProcessCpuMs(pid);
+            }
+        }
+
+        return (server, db);
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces, so split after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        {
+            return -1;
+        }
+    }
+
+    private static double ProcessCpuMs(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.TotalProcessorTime.TotalMilliseconds;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return 0;
+        }
     }
 
     private static string Batches(DealPhase phase) =>
@@ -365,6 +436,7 @@ internal sealed partial class BenchRun
         }
 
         var times = new List<double>(batches);
+        var cpuBefore = CpuNow();
         double scriptMs = 0;
         long statements = 0;
         string lastId = "";
@@ -387,12 +459,13 @@ internal sealed partial class BenchRun
             statements += costs.Sum(c => c!["statements"]!.GetValue<long>());
         }
 
+        var cpuAfter = CpuNow();
         var read = (await server.GraphQLAsync("/graphql", "query($id: ID!) { deal(id: $id) { name note } }", new Dictionary<string, object?> { ["id"] = lastId }, ct))["deal"]!;
         var name = read["name"]!.GetValue<string>();
         var note = read["note"]?.GetValue<string>();
         Require(name == bodies[^1].LastName, $"the last deal read back should be {bodies[^1].LastName}, is {name}");
         Require(trigger ? note == "n-" + name : note is null, $"deal {name} should have note {(trigger ? "n-" + name : "null")}, has {note ?? "null"}");
-        return new DealPhase(trigger, times.Sum(), times, scriptMs, statements);
+        return new DealPhase(trigger, times.Sum(), times, scriptMs, statements, cpuAfter.Server - cpuBefore.Server, cpuAfter.Db - cpuBefore.Db);
     }
 
     private static string Head(string text, int max) => text.Length <= max ? text : text[..max] + "…";

@@ -37,8 +37,9 @@ namespace Paas.Scripting;
 /// the execution's time; a nested execution started by a host call (a trigger fired by <c>db.create</c>) runs on the
 /// same thread with its own engine while the outer one waits in the host function, and the governor takes its time
 /// out of the outer's share. Memory is what the thread allocates while the script runs, so a nested execution's
-/// allocations count for the outer one too; it is checked before each statement, so one built-in call may overshoot
-/// it before the next statement fails (a result is additionally capped when it is read).
+/// allocations count for the outer one too, and garbage counts as much as live data. It is checked before each
+/// statement, so one built-in call may overshoot it before the next statement fails; <c>String.prototype.repeat</c> is
+/// guarded against that (see <see cref="AllocationGuard"/>) and a result is additionally capped when it is read.
 /// </para>
 /// <para>
 /// <b>Values out.</b> The result and the <see cref="ScriptExecution.ReadBack"/> entries of <c>ctx</c> are read as plain

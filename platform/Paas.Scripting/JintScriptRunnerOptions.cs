@@ -12,5 +12,6 @@ public sealed record JintScriptRunnerOptions
     /// <summary>How many prepared (parsed) scripts are kept, least recently used first out.</summary>
     public int PreparedScriptCacheSize { get; init; } = 2_000;
 
+    /// <summary>30 seconds per execution, 2,000 prepared scripts.</summary>
     public static JintScriptRunnerOptions Default { get; } = new();
 }

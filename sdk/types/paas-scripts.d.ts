@@ -42,7 +42,7 @@ declare namespace Paas {
     }
 
     /**
-     * A record by field API name. Formula and roll-up fields are not available yet. Note: in the current build LOOKUP and
+     * A record by field API name. FORMULA and ROLLUP fields are not included. Note: in the current build LOOKUP and
      * MASTER_DETAIL fields are missing from records read from the database (db.*, ctx.old, an action's ctx.record).
      */
     interface PaasRecord extends SystemFields {
@@ -101,7 +101,7 @@ declare namespace Paas {
      * at every level. A LOOKUP or MASTER_DETAIL field takes either operators on its own value (the related id:
      * `{account: {eq: id}}`, `{account: {isNull: true}}`) or a filter on the related record's fields
      * (`{account: {industry: {in: ["Software"]}}}`, `{account: {id: {eq: id}}}`). Only fields the script's user may read
-     * can be named (all fields with runAs SYSTEM). At most 10 levels and 200 conditions.
+     * can be named (all fields with runAs SYSTEM); FORMULA and ROLLUP fields cannot. At most 10 levels and 200 conditions.
      */
     interface Filter {
         and?: Filter[];
@@ -193,8 +193,8 @@ declare namespace Paas {
         /** The stored records before the change, in the order of `records`; null on create. */
         old: PaasRecord[] | null;
         /**
-         * Set only when the batch has one record (updates and deletes always). A separate copy of records[0]; in a before
-         * trigger change the record through one of the two names only (see docs/scripting.md, "Known issues").
+         * Set only when the batch has one record (updates and deletes always): the same object as records[0]. In a before
+         * trigger change records in place rather than replacing them (see docs/scripting.md, "Known issues").
          */
         record?: BatchRecord;
     }

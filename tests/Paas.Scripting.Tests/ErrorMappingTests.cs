@@ -21,6 +21,7 @@ public sealed class ErrorMappingTests
     [InlineData("throw Symbol('s')", "threw a symbol (line 1, column 7)")]
     [InlineData("throw () => 1", "threw a function (line 1, column 7)")]
     [InlineData("throw 'Amount must be positive'", "Amount must be positive (line 1, column 7)")]
+    [InlineData("throw ''", "threw an empty string (line 1, column 7)")]
     [InlineData("null.x", "TypeError: Cannot read properties of null (reading 'x') (line 1, column 6)")]
     [InlineData("eval('1')", "TypeError: code cannot be compiled from strings (eval, new Function and the like are disabled) (line 1, column 1)")]
     public void Thrown_values_become_script_errors_rendered_safely(string code, string expected)

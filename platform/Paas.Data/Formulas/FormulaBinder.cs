@@ -40,6 +40,23 @@ internal sealed partial class FormulaBinder
     public FormulaNode Bind(Node node)
     {
         Count(node);
+        if (++_state.Depth > FormulaLimits.MaxDepth)
+        {
+            throw Fail(node, $"the formula nests too deeply: at most {FormulaLimits.MaxDepth} levels, inlined formula fields included");
+        }
+
+        try
+        {
+            return BindNode(node);
+        }
+        finally
+        {
+            _state.Depth--;
+        }
+    }
+
+    private FormulaNode BindNode(Node node)
+    {
         return node switch
         {
             NumericLiteral number => NumberLiteral(number),

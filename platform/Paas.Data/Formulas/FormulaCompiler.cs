@@ -77,8 +77,8 @@ namespace Paas.Data.Formulas;
 /// mismatches; wrong argument counts; assignment, <c>++</c>/<c>--</c>, <c>delete</c>, <c>new</c>, <c>this</c>,
 /// <c>super</c>, <c>await</c>, <c>yield</c>, imports, classes, function expressions and arrow functions with a block
 /// body, getters, setters and methods in object literals, <c>eval</c>, <c>Function</c>, the properties constructor,
-/// prototype, __proto__ (and the like); formulas over 3,900 characters or 500 operations (inlined formula fields
-/// included).</para>
+/// prototype, __proto__ (and the like); formulas over 3,900 characters, 500 operations or 150 levels of nesting
+/// (inlined formula fields included).</para>
 /// </remarks>
 public static class FormulaCompiler
 {

@@ -9,6 +9,9 @@ public static class FormulaLimits
     /// <summary>The most expression nodes (literals, references, operators, calls), inlined formula fields included.</summary>
     public const int MaxNodes = 500;
 
+    /// <summary>How deeply expressions may nest (operands of operands…, inlined formula fields included): the SQL must stay within the engines' expression depth.</summary>
+    public const int MaxDepth = 150;
+
     /// <summary>The most LOOKUP / MASTER_DETAIL hops on one field path (inlined formula fields included).</summary>
     public const int MaxHops = 5;
 

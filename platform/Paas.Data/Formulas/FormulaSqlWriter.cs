@@ -108,7 +108,7 @@ internal abstract class FormulaSqlWriter
 
     protected abstract string AddDateDays(string date, SqlValue days);
 
-    protected abstract string AddDateTimeDays(SqlValue dateTime, SqlValue days);
+    protected abstract SqlValue AddDateTimeDays(SqlValue dateTime, SqlValue days);
 
     /// <summary>Whole days from date <paramref name="b"/> to date <paramref name="a"/>.</summary>
     protected abstract string DateDifference(string a, string b);
@@ -299,7 +299,7 @@ internal abstract class FormulaSqlWriter
 
     private SqlValue AddDays(SqlValue value, SqlValue days) => value.Type == FormulaType.Date
         ? new SqlValue(AddDateDays(value.Sql, ToInteger(days)), FormulaType.Date)
-        : new SqlValue(AddDateTimeDays(value, days), FormulaType.DateTime);
+        : AddDateTimeDays(value, days);
 
     private SqlValue Call(CallNode node)
     {

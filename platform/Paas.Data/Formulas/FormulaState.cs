@@ -21,6 +21,9 @@ internal sealed class FormulaState(TenantMetadata metadata, ObjectDefinition own
 
     public int Nodes { get; set; }
 
+    /// <summary>How deep the binder is in the expression tree now.</summary>
+    public int Depth { get; set; }
+
     public ObjectDefinition? FindObject(string? apiName) =>
         apiName is null ? null : apiName == Root.ApiName ? Root : metadata.FindObject(apiName);
 

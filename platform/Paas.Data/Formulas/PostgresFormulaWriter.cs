@@ -116,8 +116,8 @@ internal sealed class PostgresFormulaWriter(ISqlDialect dialect, string alias, F
     protected override string AddDateDays(string date, SqlValue days) => $"({date} + {days.Sql})";
 
     // Seconds, not '1 day': a day interval on timestamptz would follow the session time zone's daylight saving.
-    protected override string AddDateTimeDays(SqlValue dateTime, SqlValue days) =>
-        $"({dateTime.Sql} + CAST({days.Sql} AS double precision) * INTERVAL '86400 seconds')";
+    protected override SqlValue AddDateTimeDays(SqlValue dateTime, SqlValue days) =>
+        new($"({dateTime.Sql} + CAST({days.Sql} AS double precision) * INTERVAL '86400 seconds')", FormulaType.DateTime);
 
     protected override string DateDifference(string a, string b) => $"({a} - {b})";
 

@@ -91,13 +91,13 @@ internal sealed class SqliteFormulaWriter(ISqlDialect dialect, string alias, Fun
         return product.Scale > limit ? Rescale(product, limit) : product;
     }
 
-    /// <summary>a / b at max(6, scales) decimals: A·10^k / B in floating point, rounded (exact for the values decimal columns hold).</summary>
+    /// <summary>a / b at max(6, scales) decimals: A·10^k / B in floating point (1eK is REAL), rounded (exact for the values decimal columns hold).</summary>
     protected override SqlValue Divide(SqlValue a, SqlValue b)
     {
         var scale = Math.Max(DivisionScale, Math.Max(a.Scale, b.Scale));
         var shift = scale - a.Scale + b.Scale;
         return new SqlValue(
-            $"CAST(ROUND(CAST({a.Sql} AS REAL) * 1e{shift.ToString(CultureInfo.InvariantCulture)} / NULLIF({b.Sql}, 0)) AS INTEGER)",
+            $"CAST(ROUND({a.Sql} * 1e{shift.ToString(CultureInfo.InvariantCulture)} / NULLIF({b.Sql}, 0)) AS INTEGER)",
             FormulaType.Number, scale);
     }
 
@@ -177,20 +177,25 @@ internal sealed class SqliteFormulaWriter(ISqlDialect dialect, string alias, Fun
 
     protected override string AddDateDays(string date, SqlValue days) => $"date({date}, {days.Sql} || ' days')";
 
-    /// <summary>Through microseconds since the epoch, so that the stored microseconds survive.</summary>
-    protected override string AddDateTimeDays(SqlValue dateTime, SqlValue days)
+    /// <summary>
+    /// Through microseconds since the epoch, so that the stored microseconds survive; the result keeps its
+    /// microseconds (<see cref="SqlValue.Micros"/>), so a chain of additions stays one flat sum.
+    /// </summary>
+    protected override SqlValue AddDateTimeDays(SqlValue dateTime, SqlValue days)
     {
         var perUnit = 86_400_000_000m / Pow10(days.Scale);
         var delta = perUnit == decimal.Truncate(perUnit)
             ? $"({days.Sql} * {perUnit.ToString(CultureInfo.InvariantCulture)})"
             : $"CAST(ROUND({days.Sql} * {perUnit.ToString(CultureInfo.InvariantCulture)}) AS INTEGER)";
-        var micros = Let([dateTime], v =>
-            $"(unixepoch(substr({v[0].Sql}, 1, 19)) * 1000000 + CAST(substr({v[0].Sql}, 21, 6) AS INTEGER) + {delta})");
-        return Let([new SqlValue(micros, FormulaType.Integer)], m =>
+        var start = dateTime.Micros ?? Let([dateTime], v =>
+            $"(unixepoch(substr({v[0].Sql}, 1, 19)) * 1000000 + CAST(substr({v[0].Sql}, 21, 6) AS INTEGER))");
+        var micros = $"({start} + {delta})";
+        var text = Let([new SqlValue(micros, FormulaType.Integer)], m =>
         {
             var fraction = $"((({m[0].Sql} % 1000000) + 1000000) % 1000000)";
             return $"(strftime('%Y-%m-%dT%H:%M:%S', ({m[0].Sql} - {fraction}) / 1000000, 'unixepoch') || printf('.%06d', {fraction}) || 'Z')";
         });
+        return new SqlValue(text, FormulaType.DateTime, Micros: micros);
     }
 
     protected override string DateDifference(string a, string b) => $"((unixepoch({a}) - unixepoch({b})) / 86400)";

@@ -28,7 +28,7 @@ public static class ChildListExecutor
             var selection = request.Selection with { Fields = [.. request.Selection.Fields, .. order.Select(k => k.Field)] };
             var statement = session.Statement();
             var select = new SelectBuilder(session, statement, selection, Root);
-            var scanOrder = backwards ? order.Select(k => k with { Descending = !k.Descending }).ToList() : order;
+            var scanOrder = SortKey.Bind(backwards ? order.Select(k => k with { Descending = !k.Descending }).ToList() : order, session, statement, definition, Root);
             var where = Conditions(session, statement, request, parentField, parentIds);
             if (cursorValues is not null)
             {

@@ -49,7 +49,7 @@ public static class CursorCodec
             var values = new List<object?>(order.Count);
             for (var i = 0; i < order.Count; i++)
             {
-                var field = RelaxedForComparison(order[i].Field);
+                var field = RelaxedForComparison(order[i].ValueField);
                 if (!FieldValueCoercer.TryCoerce(field, raw[i], out var value, out _))
                 {
                     throw new FormatException();

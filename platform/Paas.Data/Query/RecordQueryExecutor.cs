@@ -84,7 +84,7 @@ public static class RecordQueryExecutor
             where.Add(visible);
         }
 
-        var scanOrder = backwards ? order.Select(k => k with { Descending = !k.Descending }).ToList() : order;
+        var scanOrder = SortKey.Bind(backwards ? order.Select(k => k with { Descending = !k.Descending }).ToList() : order, session, statement, definition, Root);
         if (cursorValues is not null)
         {
             where.Add(Keyset.After(statement, Root, scanOrder, cursorValues));

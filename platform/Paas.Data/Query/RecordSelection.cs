@@ -10,6 +10,36 @@ public sealed record RecordSelection(ObjectDefinition Object, IReadOnlyList<Fiel
 {
     public static RecordSelection IdOnly(ObjectDefinition definition) => new(definition, [definition.IdField], []);
 
+    /// <summary>
+    /// The given fields as one flat record: scalars, and relations as their ids only (read with <see cref="Flatten"/>).
+    /// What scripts and triggers see of a record.
+    /// </summary>
+    public static RecordSelection Flat(ObjectDefinition definition, IEnumerable<FieldDefinition> fields)
+    {
+        var list = fields.ToList();
+        return new RecordSelection(definition, list.Where(f => !f.Type.IsRelation()).ToList(),
+            list.Where(f => f.Type.IsRelation()).Select(f => new RelationSelection(f, new RecordSelection(definition, [], []))).ToList());
+    }
+
+    /// <summary>A record read with a <see cref="Flat"/> selection, with each relation as its id.</summary>
+    public static Dictionary<string, object?>? Flatten(Dictionary<string, object?>? record)
+    {
+        if (record is null)
+        {
+            return null;
+        }
+
+        foreach (var (name, value) in record.ToList())
+        {
+            if (value is IReadOnlyDictionary<string, object?> related)
+            {
+                record[name] = related.GetValueOrDefault(SystemFields.Id);
+            }
+        }
+
+        return record;
+    }
+
     /// <summary>Whether the selection needs more of the related record than its id (which the relation column already holds).</summary>
     public bool NeedsMoreThanId => Relations.Count > 0 || Fields.Any(f => f.ApiName != SystemFields.Id);
 }
@@ -17,7 +47,23 @@ public sealed record RecordSelection(ObjectDefinition Object, IReadOnlyList<Fiel
 public sealed record RelationSelection(FieldDefinition Field, RecordSelection Target);
 
 /// <summary>One key of an ORDER BY. The id is always appended last so that every order is total and keyset paging is stable.</summary>
-public sealed record SortKey(FieldDefinition Field, bool Descending);
+public sealed record SortKey(FieldDefinition Field, bool Descending)
+{
+    /// <summary>For a computed field: the SQL expression it sorts by (see <see cref="ComputedFields"/>); set when the statement is built.</summary>
+    public string? Sql { get; init; }
+
+    /// <summary>The SQL this key sorts by: the column, or the computed field's expression.</summary>
+    public string Term(Sql.ISqlDialect d, string alias) => Sql ?? $"{alias}.{d.Quote(Field.Column)}";
+
+    /// <summary>The field as its values are typed (for parameters and cursors).</summary>
+    public FieldDefinition ValueField => ComputedFields.ValueField(Field);
+
+    /// <summary>Gives computed keys their SQL for a statement over the record aliased <paramref name="alias"/>.</summary>
+    public static IReadOnlyList<SortKey> Bind(IReadOnlyList<SortKey> order, Storage.TenantSession session, Sql.SqlStatement statement, ObjectDefinition definition, string alias) =>
+        order.Any(k => k.Field.IsComputed)
+            ? order.Select(k => k.Field.IsComputed ? k with { Sql = ComputedFields.Expression(statement, session.Metadata, session.Table, definition, k.Field, alias) } : k).ToList()
+            : order;
+}
 
 /// <summary>A page request: a filter, an order and keyset paging in either direction.</summary>
 public sealed record ListRequest

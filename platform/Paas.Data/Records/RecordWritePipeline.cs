@@ -184,8 +184,8 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         session.Access = null;
         try
         {
-            var selection = new Query.RecordSelection(definition, definition.LiveFields.Where(f => !f.IsComputed).ToList(), []);
-            return await Query.RecordQueryExecutor.GetAsync(session, selection, id, ct);
+            var selection = Query.RecordSelection.Flat(definition, definition.LiveFields.Where(f => !f.IsComputed));
+            return Query.RecordSelection.Flatten(await Query.RecordQueryExecutor.GetAsync(session, selection, id, ct));
         }
         finally
         {

@@ -64,17 +64,12 @@ public sealed class RecordScripts
         foreach (var trigger in _before)
         {
             var plain = records.Select(r => (object?)ScriptValues.ToPlain(r)).ToList();
-            var outcome = _environment.Run(_session, trigger, "trigger", Context("before", plain, old), _ct, readBack: ["records", "record"]);
+            // In a batch of one, ctx.record is the same object as ctx.records[0] (the sandbox keeps shared values shared).
+            var outcome = _environment.Run(_session, trigger, "trigger", Context("before", plain, old), _ct, readBack: ["records"]);
             ThrowIfErrors(outcome.Errors, batchPrefix);
             if (_event != TriggerEvent.Delete)
             {
                 Apply(trigger, outcome.ReadBack.GetValueOrDefault("records"), records, changes, batchPrefix);
-
-                // ctx.record is the single record of a batch of one: changes made through it count too.
-                if (records.Count == 1 && outcome.ReadBack.GetValueOrDefault("record") is Dictionary<string, object?> single)
-                {
-                    Apply(trigger, new List<object?> { single }, records, changes, batchPrefix);
-                }
             }
         }
     }

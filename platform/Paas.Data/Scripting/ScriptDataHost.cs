@@ -34,7 +34,7 @@ public sealed class ScriptDataHost(TenantSession session, ScriptEnvironment envi
                 return null;
             }
 
-            var found = Wait(RecordQueryExecutor.GetAsync(session, Readable(definition), key, ct));
+            var found = RecordSelection.Flatten(Wait(RecordQueryExecutor.GetAsync(session, Readable(definition), key, ct)));
             return found is null ? null : (IReadOnlyDictionary<string, object?>)ScriptValues.ToPlain(found);
         });
     }
@@ -70,7 +70,8 @@ public sealed class ScriptDataHost(TenantSession session, ScriptEnvironment envi
                 First = first,
                 MaxPageSize = MaxQueryRows,
             }, ct));
-            return (IReadOnlyList<IReadOnlyDictionary<string, object?>>)page.Rows.Select(r => (IReadOnlyDictionary<string, object?>)ScriptValues.ToPlain(r.Values)).ToList();
+            return (IReadOnlyList<IReadOnlyDictionary<string, object?>>)page.Rows
+                .Select(r => (IReadOnlyDictionary<string, object?>)ScriptValues.ToPlain(RecordSelection.Flatten(new Dictionary<string, object?>(r.Values))!)).ToList();
         });
     }
 
@@ -113,20 +114,49 @@ public sealed class ScriptDataHost(TenantSession session, ScriptEnvironment envi
 
     private RecordWritePipeline Pipeline() => new(session, environment.Caller, environment.Time);
 
-    /// <summary>Runs a call with the script's permissions, restoring the session's afterwards.</summary>
+    /// <summary>
+    /// Runs a call with the script's permissions, restoring the session's afterwards, inside a savepoint: a call that
+    /// fails leaves nothing behind even when the script catches the error and goes on (and on PostgreSQL the
+    /// transaction stays usable).
+    /// </summary>
     private T As<T>(Func<T> call)
     {
         var previous = session.Access;
         session.Access = runAs == ScriptRunAs.System ? null : environment.Caller.Access;
+        var transaction = session.Transaction;
+        var savepoint = transaction is { SupportsSavepoints: true } ? "paas_db_" + Interlocked.Increment(ref _savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         try
         {
-            return call();
+            if (savepoint is not null)
+            {
+                transaction!.Save(savepoint);
+            }
+
+            var result = call();
+            if (savepoint is not null)
+            {
+                transaction!.Release(savepoint);
+            }
+
+            return result;
+        }
+        catch
+        {
+            if (savepoint is not null)
+            {
+                transaction!.Rollback(savepoint);
+            }
+
+            throw;
         }
         finally
         {
             session.Access = previous;
         }
     }
+
+    private static long _savepoints;
+
 
     private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 
@@ -144,12 +174,13 @@ public sealed class ScriptDataHost(TenantSession session, ScriptEnvironment envi
         return definition;
     }
 
+    /// <summary>Every field the caller may read, formulas and roll-ups included; relations as ids.</summary>
     private RecordSelection Readable(ObjectDefinition definition) =>
-        new(definition, definition.LiveFields.Where(f => !f.IsComputed && (session.Access is not { } access || access.CanReadField(definition, f))).ToList(), []);
+        RecordSelection.Flat(definition, definition.LiveFields.Where(f => session.Access is not { } access || access.CanReadField(definition, f)));
 
     private IReadOnlyDictionary<string, object?> Reread(ObjectDefinition definition, Guid id)
     {
-        var record = Wait(RecordQueryExecutor.GetAsync(session, Readable(definition), id, ct));
+        var record = RecordSelection.Flatten(Wait(RecordQueryExecutor.GetAsync(session, Readable(definition), id, ct)));
         return record is null ? new Dictionary<string, object?> { [SystemFields.Id] = id.ToString() } : ScriptValues.ToPlain(record);
     }
 
@@ -184,7 +215,7 @@ public sealed class ScriptDataHost(TenantSession session, ScriptEnvironment envi
             }
 
             var field = definition.FindField(key);
-            if (field is null || field.IsComputed || (session.Access is { } access && !access.CanReadField(definition, field)))
+            if (field is null || (session.Access is { } access && !access.CanReadField(definition, field)))
             {
                 throw PaasException.Validation($"{path}.{key}", $"'{definition.ApiName}' has no field '{key}' to filter on.");
             }
@@ -220,7 +251,7 @@ public sealed class ScriptDataHost(TenantSession session, ScriptEnvironment envi
             foreach (var (name, direction) in entry)
             {
                 var field = definition.FindField(name);
-                if (field is null || field.IsComputed || !field.Type.IsSortable() || (session.Access is { } access && !access.CanReadField(definition, field)))
+                if (field is null || !ComputedFields.ValueField(field).Type.IsSortable() || (session.Access is { } access && !access.CanReadField(definition, field)))
                 {
                     throw PaasException.Validation("orderBy", $"'{definition.ApiName}' has no field '{name}' to sort on.");
                 }

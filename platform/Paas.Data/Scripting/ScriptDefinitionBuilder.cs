@@ -15,10 +15,7 @@ public static partial class ScriptDefinitionBuilder
     public const int MaxMessageLength = 255;
 
     /// <summary>Action names that would collide with the generated create/update/delete mutations.</summary>
-    private static readonly HashSet<string> ReservedActionNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "create", "update", "delete", "upsert", "restore", "purge", "get", "list",
-    };
+    private static readonly string[] ReservedActionNames = ["create", "update", "delete", "upsert", "share"];
 
     /// <summary>Scalar types an action's input and output may use.</summary>
     public static readonly IReadOnlySet<FieldType> ParameterTypes = new HashSet<FieldType>
@@ -114,9 +111,11 @@ public static partial class ScriptDefinitionBuilder
 
                 break;
             case ScriptKind.Action:
-                if (ReservedActionNames.Contains(script.ApiName))
+                // The generated mutations are create…, update…, delete…, upsert…: an action named like them could
+                // collide with another object's (createBig on Deal is createBigDeal, BigDeal's create mutation).
+                if (ReservedActionNames.Any(r => script.ApiName.StartsWith(r, StringComparison.Ordinal)))
                 {
-                    errors.Add("apiName", $"'{script.ApiName}' is reserved for the generated mutations.");
+                    errors.Add("apiName", $"An action's name may not start with {string.Join(", ", ReservedActionNames)}: those name the generated mutations.");
                 }
 
                 ValidateParameters("input", script.Input, errors);
@@ -235,17 +234,31 @@ public static partial class ScriptDefinitionBuilder
             return;
         }
 
-        // More often than once a minute would let one tenant's schedule crowd out the others'.
+        // More often than once a minute would let one tenant's schedule crowd out the others'. Every gap over two days
+        // is checked (a day covers every hour and minute pattern; sub-minute gaps repeat within it).
         var start = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var first = expression.GetNextOccurrence(start, TimeZoneInfo.Utc);
-        var second = first is null ? null : expression.GetNextOccurrence(first.Value, TimeZoneInfo.Utc);
-        if (first is null)
+        var previous = expression.GetNextOccurrence(start, TimeZoneInfo.Utc, inclusive: true);
+        if (previous is null)
         {
             errors.Add("cron", "The schedule never fires.");
+            return;
         }
-        else if (second is not null && second.Value - first.Value < TimeSpan.FromMinutes(1))
+
+        for (var i = 0; i < 3000; i++)
         {
-            errors.Add("cron", "A scheduled script runs at most once a minute.");
+            var next = expression.GetNextOccurrence(previous.Value, TimeZoneInfo.Utc);
+            if (next is null || next.Value - start > TimeSpan.FromDays(2))
+            {
+                break;
+            }
+
+            if (next.Value - previous.Value < TimeSpan.FromMinutes(1))
+            {
+                errors.Add("cron", "A scheduled script runs at most once a minute.");
+                return;
+            }
+
+            previous = next;
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class ScriptService(MetadataService metadata, IScriptRunner runner
             var plain = context.ToDictionary(kv => kv.Key, kv => ScriptValues.ToPlainValue(kv.Value), StringComparer.Ordinal);
             plain.TryAdd("user", environment.User(snapshot));
             var outcome = environment.Run(session, script, "test", plain, ct, alwaysLog: true,
-                code: script.Kind == ScriptKind.ValidationRule ? "return (\n" + script.Code + "\n);" : null, cacheSuffix: code is null ? "" : "/draft");
+                code: script.Kind == ScriptKind.ValidationRule ? RuleTest(script.Code) : null, cacheSuffix: code is null ? "" : "/draft");
             result = new ScriptTestResult(outcome.Result, outcome.Errors, outcome.Logs, environment.Governor.Costs, null, null);
         }
         catch (PaasException error) when (error.Code is ErrorCodes.ScriptError or ErrorCodes.LimitExceeded or ErrorCodes.ValidationFailed
@@ -122,6 +122,11 @@ public sealed class ScriptService(MetadataService metadata, IScriptRunner runner
         await WriteRunsAsync(caller.Tenant, environment.Runs, ct);
         return result;
     }
+
+    /// <summary>A validation rule tested on its own sees <c>record</c>, <c>old</c> and <c>user</c> as it does in a write.</summary>
+    private static string RuleTest(string expression) =>
+        "const record = ctx.record ?? (ctx.records ? ctx.records[0] : null); const old = ctx.old ? (Array.isArray(ctx.old) ? ctx.old[0] : ctx.old) : null; " +
+        "const user = ctx.user;\nreturn (\n" + expression + "\n);";
 
     public async Task<IReadOnlyList<ScriptDefinition>> VersionsAsync(TenantInfo tenant, string apiName, CancellationToken ct)
     {

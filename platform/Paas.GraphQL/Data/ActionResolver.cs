@@ -43,8 +43,8 @@ public static class ActionResolver
         {
             var raw = context.GetArgument<object?>("id");
             var id = raw is string s && Guid.TryParseExact(s, "D", out var parsed) ? parsed : (Guid?)null;
-            var readable = definition.LiveFields.Where(f => !f.IsComputed && (session.Access?.CanReadField(definition, f) ?? true)).ToList();
-            var record = id is null ? null : await RecordQueryExecutor.GetAsync(session, new RecordSelection(definition, readable, []), id.Value, context.CancellationToken);
+            var readable = RecordSelection.Flat(definition, definition.LiveFields.Where(f => session.Access?.CanReadField(definition, f) ?? true));
+            var record = id is null ? null : RecordSelection.Flatten(await RecordQueryExecutor.GetAsync(session, readable, id.Value, context.CancellationToken));
             scriptContext["record"] = ScriptValues.ToPlain(record ?? throw PaasException.NotFound($"There is no {definition.ApiName} with that id."));
         }
 

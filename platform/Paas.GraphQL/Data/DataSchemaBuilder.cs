@@ -191,7 +191,7 @@ public sealed class DataSchemaBuilder
         });
 
         var orderBy = new InputObjectGraphType { Name = definition.ApiName + "OrderBy", Description = "One field and its direction per entry." };
-        foreach (var field in Visible(definition).Where(f => f.Type.IsSortable()))
+        foreach (var field in Visible(definition).Where(f => Paas.Data.Query.ComputedFields.ValueField(f).Type.IsSortable()))
         {
             orderBy.AddField(new GraphField { Name = field.ApiName, ResolvedType = _shared.SortDirection });
         }

@@ -17,11 +17,14 @@ namespace Paas.Scripting.Failures;
 /// <item><term>the engine's timeout</term><description><c>LIMIT_EXCEEDED</c> <see cref="ScriptLimitNames.CpuTime"/> (the governor's message when its remaining budget was the bound)</description></item>
 /// <item><term>too many statements</term><description><see cref="ScriptLimitNames.Statements"/></description></item>
 /// <item><term>too much memory; a result or read-back value too large</term><description><see cref="ScriptLimitNames.Memory"/></description></item>
-/// <item><term>too deep recursion, or the native stack guard's <c>RangeError: Maximum call stack size exceeded</c> left uncaught</term><description><see cref="ScriptLimitNames.Recursion"/></description></item>
+/// <item><term>too deep recursion (<see cref="ScriptLimits.MaxRecursion"/> calls of one function), or the native stack guard's <c>RangeError: Maximum call stack size exceeded</c> left uncaught</term><description><see cref="ScriptLimitNames.Recursion"/></description></item>
 /// <item><term>a regular expression match timing out</term><description><see cref="ScriptLimitNames.RegexTime"/></description></item>
 /// <item><term>the execution's cancellation</term><description><c>LIMIT_EXCEEDED</c> <c>requestTimeout</c> (the limit name the HTTP layer uses)</description></item>
+/// <item><term>a result promise that can never settle</term><description><see cref="ScriptLimitNames.Pending"/></description></item>
+/// <item><term>a syntax error (code that was never checked)</term><description><c>SCRIPT_ERROR</c> "Script 'name' has a syntax error: … (line L, column C)"</description></item>
 /// <item><term>an uncaught throw or rejected result promise</term><description><c>SCRIPT_ERROR</c> "Script 'name' failed: message (line L, column C)"; field errors of a host error the script let through are kept</description></item>
-/// <item><term>a result that is not plain data</term><description><c>SCRIPT_ERROR</c></description></item>
+/// <item><term>a result or read-back value that is not plain data</term><description><c>SCRIPT_ERROR</c></description></item>
+/// <item><term>anything else the engine raised</term><description><c>SCRIPT_ERROR</c> "Script 'name' failed in the sandbox."</description></item>
 /// </list>
 /// Anything else is not the script's doing and is left to propagate (the caller reports it as internal).
 /// </summary>

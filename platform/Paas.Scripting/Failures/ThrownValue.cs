@@ -26,6 +26,7 @@ internal static class ThrownValue
     {
         var text = value switch
         {
+            JsString { Length: 0 } => "threw an empty string",
             JsString s => s.ToString(),
             JsNumber or JsBoolean or JsBigInt => "threw " + TypeConverter.ToString(value),
             JsSymbol => "threw a symbol",

@@ -239,6 +239,16 @@ public sealed class FormulaCompilerTests
     }
 
     [Fact]
+    public void Nesting_depth_is_capped()
+    {
+        string Sum(int terms) => "amount" + string.Concat(Enumerable.Repeat(" + 1", terms - 1));
+
+        Assert.True(Analyze(Sum(150)).IsSqlCompilable);
+        Assert.Equal("line 1, column 1: the formula nests too deeply: at most 150 levels, inlined formula fields included", Refused(Sum(151)));
+        Assert.Contains("nests too deeply", Refused(string.Concat(Enumerable.Repeat("ABS(", 151)) + "1" + new string(')', 151)));
+    }
+
+    [Fact]
     public void Complexity_counts_inlined_formula_fields()
     {
         var big = string.Join(" + ", Enumerable.Repeat("amount", 200));

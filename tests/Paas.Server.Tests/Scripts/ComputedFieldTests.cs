@@ -119,4 +119,64 @@ public sealed class ComputedFieldTests
         var fields = await server.MetadataOkAsync("""{ object(apiName: "Invoice") { fields { apiName } } }""");
         Assert.DoesNotContain(fields["object"]!["fields"]!.AsArray(), f => (string?)f!["apiName"] == "broken");
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Formulas_compile_to_sql_and_are_read_filtered_and_sorted_like_stored_fields(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider);
+        await DefineAsync(server);
+        var formulas = await server.MetadataOkAsync("""
+            mutation {
+              a: createField(input: {object: "InvoiceLine", apiName: "lineTotal", label: "Line total", type: FORMULA, returnType: CURRENCY, scale: 2,
+                formula: "amount * quantity"}) { apiName type returnType scale formula }
+              b: createField(input: {object: "InvoiceLine", apiName: "label2", label: "Label", type: FORMULA, returnType: TEXT,
+                formula: "UPPER(name) + ' / ' + invoice.name"}) { apiName }
+              c: createField(input: {object: "InvoiceLine", apiName: "isBig", label: "Big", type: FORMULA, returnType: BOOLEAN,
+                formula: "IF(quantity == null, false, amount * quantity >= 100)"}) { apiName }
+              d: createField(input: {object: "InvoiceLine", apiName: "dueDate", label: "Due", type: FORMULA, returnType: DATE,
+                formula: "ADD_DAYS(shipped, 30)"}) { apiName }
+            }
+            """);
+        Assert.Equal("FORMULA", (string?)formulas["a"]!["type"]);
+        Assert.Equal("CURRENCY", (string?)formulas["a"]!["returnType"]);
+        var invoice = await CreateAsync(server, "Invoice", new { name = "inv-9" });
+        await CreateAsync(server, "InvoiceLine", new { name = "a", invoice, amount = "10.25", quantity = 3, shipped = "2026-01-31" });
+        await CreateAsync(server, "InvoiceLine", new { name = "b", invoice, amount = "60", quantity = 2 });
+        await CreateAsync(server, "InvoiceLine", new { name = "c", invoice, amount = "1" });
+
+        var page = await server.DataOkAsync("""{ invoiceLines(orderBy: [{lineTotal: DESC}]) { nodes { name lineTotal label2 isBig dueDate } } }""");
+        var nodes = page["invoiceLines"]!["nodes"]!.AsArray();
+        Assert.Equal(["c", "b", "a"], nodes.Select(n => (string?)n!["name"]));
+        Assert.Null((decimal?)nodes[0]!["lineTotal"]);
+        Assert.Equal(120m, (decimal)nodes[1]!["lineTotal"]!);
+        Assert.Equal(30.75m, (decimal)nodes[2]!["lineTotal"]!);
+        Assert.Equal("A / inv-9", (string?)nodes[2]!["label2"]);
+        Assert.True((bool)nodes[1]!["isBig"]!);
+        Assert.False((bool)nodes[0]!["isBig"]!);
+        Assert.Equal("2026-03-02", (string?)nodes[2]!["dueDate"]);
+
+        var filtered = await server.DataOkAsync("""{ invoiceLines(filter: {lineTotal: {gte: 30.75}, isBig: {eq: false}}) { totalCount nodes { name } } }""");
+        Assert.Equal(1, (long)filtered["invoiceLines"]!["totalCount"]!);
+        Assert.Equal("a", (string?)filtered["invoiceLines"]!["nodes"]![0]!["name"]);
+
+        // Keyset pages over a computed order.
+        var first = await server.DataOkAsync("""{ invoiceLines(first: 1, orderBy: [{lineTotal: ASC}]) { pageInfo { endCursor } nodes { name } } }""");
+        Assert.Equal("a", (string?)first["invoiceLines"]!["nodes"]![0]!["name"]);
+        var next = await server.DataOkAsync("query($after: String) { invoiceLines(first: 5, after: $after, orderBy: [{lineTotal: ASC}]) { nodes { name } } }",
+            new { after = (string?)first["invoiceLines"]!["pageInfo"]!["endCursor"] });
+        Assert.Equal(["b", "c"], next["invoiceLines"]!["nodes"]!.AsArray().Select(n => (string?)n!["name"]));
+
+        // Bad formulas are refused with their position, and change nothing.
+        foreach (var formula in new[] { "amount *", "amont * 2", "name + true", "eval('1')", "(amount = 3)", "name.split(' ')[0]" })
+        {
+            var refused = await server.MetadataAsync("""
+                mutation($f: String) { createField(input: {object: "InvoiceLine", apiName: "bad", label: "Bad", type: FORMULA, returnType: TEXT, formula: $f}) { apiName } }
+                """, new { f = formula });
+            ResponseAssert.GraphQLError(refused, "VALIDATION_FAILED");
+        }
+
+        var sorted = await server.DataOkAsync("""{ invoices(orderBy: [{total: DESC}]) { nodes { name total } } }""");
+        Assert.Equal(71.25m, (decimal)sorted["invoices"]!["nodes"]![0]!["total"]!);
+    }
 }

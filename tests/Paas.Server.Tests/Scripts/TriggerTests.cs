@@ -186,5 +186,48 @@ public sealed class TriggerTests
         Assert.Equal("VALIDATION_FAILED", (string?)refused["createOpportunity"]!["externalId"]);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_db_call_that_fails_and_is_caught_leaves_nothing_behind_and_the_transaction_goes_on(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider);
+        await SalesSchema.CreateAsync(server);
+        await server.DataOkAsync("""mutation { createOpportunity(input: {name: "Taken", amount: 1, externalId: "dup"}) { id } }""");
+        await ScriptFixture.TriggerAsync(server, "failingChild", "AFTER", ["CREATE"], "if (ctx.record.name === 'child') throw new Error('no');", obj: "Account");
+        await ScriptFixture.TriggerAsync(server, "tryThings", "BEFORE", ["CREATE"], """
+            const r = ctx.record;
+            if (r.name !== 'Parent') return;
+            const seen = [];
+            try { db.create('Account', { name: 'child' }); } catch (e) { seen.push(e.code); }
+            try { db.create('Opportunity', { name: 'Again', amount: 1, externalId: 'dup' }); } catch (e) { seen.push(e.code); }
+            seen.push(db.query('Account', {}).length);
+            r.externalId = seen.join(',');
+            """);
+
+        var created = await server.DataOkAsync("""mutation { createOpportunity(input: {name: "Parent", amount: 1}) { externalId } }""");
+        Assert.Equal("SCRIPT_ERROR,CONFLICT,0", (string?)created["createOpportunity"]!["externalId"]);
+        Assert.Equal(0, await SalesSchema.CountAsync(server, "accounts"));
+        Assert.Equal(2, await SalesSchema.CountAsync(server, "opportunities"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Triggers_see_lookups_as_ids_in_records_and_old_values(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider);
+        await SalesSchema.CreateAsync(server);
+        var account = await SalesSchema.CreateAccountAsync(server, "Acme");
+        await ScriptFixture.TriggerAsync(server, "keepAccount", "BEFORE", ["UPDATE"], """
+            if (ctx.old[0].account && !ctx.record.account) ctx.addError('account', 'Keep the account.');
+            ctx.record.externalId = typeof ctx.old[0].account + ':' + ctx.record.account;
+            """);
+        var id = (string)(await server.DataOkAsync("mutation($a: ID) { createOpportunity(input: {name: \"L\", amount: 1, account: $a}) { id } }", new { a = account }))["createOpportunity"]!["id"]!;
+        var updated = await server.DataOkAsync("mutation($id: ID!) { updateOpportunity(id: $id, input: {amount: 2}) { externalId } }", new { id });
+        Assert.Equal("string:" + account, (string?)updated["updateOpportunity"]!["externalId"]);
+        var cleared = await server.DataAsync("mutation($id: ID!) { updateOpportunity(id: $id, input: {account: null}) { id } }", new { id });
+        ResponseAssert.GraphQLError(cleared, "VALIDATION_FAILED");
+        Assert.Equal(["account"], cleared.FieldErrorNames);
+    }
+
     internal static JsonNode? LimitOf(GraphQLResponse response) => response.Errors?[0]?["extensions"]?["limit"];
 }
