@@ -143,8 +143,20 @@ internal sealed partial class FormulaBinder
     private FormulaNode Connective(FunctionArguments typed, FormulaFunction function)
     {
         var op = function == FormulaFunction.And ? FormulaOperator.And : FormulaOperator.Or;
-        var args = typed.Expect([.. typed.Nodes.Select(_ => FormulaType.Boolean)]);
-        return args.Skip(1).Aggregate(args[0], (left, right) => new OperatorNode(op, [left, right], FormulaType.Boolean));
+        var args = typed.Expect(FormulaType.Boolean);
+        return Balanced(op, args, 0, args.Count);
+    }
+
+    /// <summary>A balanced tree of <paramref name="op"/> over arguments [from, to): many arguments stay shallow in SQL.</summary>
+    private static FormulaNode Balanced(FormulaOperator op, List<FormulaNode> args, int from, int to)
+    {
+        if (to - from == 1)
+        {
+            return args[from];
+        }
+
+        var middle = from + ((to - from) / 2);
+        return new OperatorNode(op, [Balanced(op, args, from, middle), Balanced(op, args, middle, to)], FormulaType.Boolean);
     }
 
     private FormulaNode Value(CallExpression call, FunctionArguments typed)

@@ -11,8 +11,9 @@ namespace Paas.Data.Formulas;
 /// call, so nested subqueries never shadow each other).
 /// </summary>
 /// <remarks>
-/// Dialect notes. SQLite computes decimals exactly as scaled integers; a quotient keeps at least 6 decimals (more if
-/// an operand has more) before the final rounding, products at most 9. UPPER on SQLite changes only ASCII letters;
+/// Dialect notes. SQLite computes decimals exactly as 64-bit integers scaled by 10^decimals; a quotient keeps at least
+/// 6 decimals (or the field's scale, or an operand's, if more) before the final rounding, products at most 9; so a
+/// value times 10^decimals must stay within ±9.2e18 (a quotient at 6 decimals within ±9.2e12), as for stored decimals. UPPER on SQLite changes only ASCII letters;
 /// LOWER uses <c>paas_fold</c>, registered on every tenant connection. PostgreSQL computes in numeric, converts
 /// datetimes to UTC for date parts and month arithmetic, and compares text with the "C" collation (by code point, as
 /// SQLite does). TODAY() and NOW() are the statement's time (UTC).
@@ -32,6 +33,7 @@ public static partial class FormulaSql
     /// </summary>
     /// <param name="table">The qualified table of an object, for the subqueries of lookup paths.</param>
     /// <exception cref="InvalidOperationException">The formula is not SQL-compilable.</exception>
+    /// <exception cref="ArgumentException"><paramref name="formulaField"/>'s return type does not fit the formula, or the alias is not a plain name.</exception>
     public static string Render(FormulaAnalysis analysis, FieldDefinition formulaField, ISqlDialect dialect, string alias, Func<ObjectDefinition, string> table)
     {
         ArgumentNullException.ThrowIfNull(analysis);
@@ -40,6 +42,11 @@ public static partial class FormulaSql
         if (!analysis.IsSqlCompilable)
         {
             throw new InvalidOperationException($"The formula of '{formulaField.ApiName}' is not SQL-compilable: {analysis.NotCompilableReason}");
+        }
+
+        if (!analysis.Root.Type.FitsReturnType(formulaField.ValueType))
+        {
+            throw new ArgumentException($"The formula gives {analysis.Root.Type.Name()}, which '{formulaField.ApiName}' cannot return as {formulaField.ValueType.ToContractName()}.", nameof(formulaField));
         }
 
         return FormulaSqlWriter.For(dialect, CheckAlias(alias), table).Render(analysis.Root, formulaField with { Type = formulaField.ValueType });

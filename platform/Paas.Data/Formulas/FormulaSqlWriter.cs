@@ -24,6 +24,9 @@ internal abstract class FormulaSqlWriter
 
     protected ISqlDialect Dialect { get; }
 
+    /// <summary>The decimals of the value being computed: the formula field's, or an inlined formula field's while its expression is written.</summary>
+    protected int TargetScale { get; private set; }
+
     public static FormulaSqlWriter For(ISqlDialect dialect, string alias, Func<ObjectDefinition, string> table) => dialect.Provider switch
     {
         DatabaseProvider.Sqlite => new SqliteFormulaWriter(dialect, alias, table),
@@ -32,7 +35,11 @@ internal abstract class FormulaSqlWriter
     };
 
     /// <summary>The formula's value encoded as a column of <paramref name="stored"/> (the formula field with its value type) stores it.</summary>
-    public string Render(FormulaNode root, FieldDefinition stored) => Encode(Value(root), stored);
+    public string Render(FormulaNode root, FieldDefinition stored)
+    {
+        TargetScale = ScaleOfValue(stored);
+        return Encode(Value(root), stored);
+    }
 
     /// <summary>The stored value of <paramref name="path"/>'s field, as its column holds it.</summary>
     public string RawPath(FormulaPath path) => PathSql(path, "p", a => $"{a}.{Dialect.Quote(path.Target.Column)}");
@@ -200,7 +207,7 @@ internal abstract class FormulaSqlWriter
         LiteralNode { Value: string text } => new SqlValue(TextLiteral(text), FormulaType.Text, 0, true),
         LiteralNode { Value: bool flag } => new SqlValue(flag ? True : False, FormulaType.Boolean, 0, true),
         FieldNode field => Field(field),
-        ConvertNode convert => Convert(Value(convert.Operand), convert.Field, convert.Type),
+        ConvertNode convert => Convert(convert),
         OperatorNode op => Operator(op),
         CallNode call => Call(call),
         _ => throw new InvalidOperationException("The formula is not SQL-compilable: check FormulaAnalysis.IsSqlCompilable first."),
@@ -213,10 +220,16 @@ internal abstract class FormulaSqlWriter
         return new SqlValue(sql, node.Type, ScaleOf(target), node.Path.Hops.Count == 0);
     }
 
-    private SqlValue Convert(SqlValue value, FieldDefinition field, FormulaType type)
+    private static int ScaleOfValue(FieldDefinition stored) => stored.Type.IsDecimal() ? stored.EffectiveScale : 0;
+
+    private SqlValue Convert(ConvertNode node)
     {
-        var stored = field with { Type = field.ValueType };
-        return new SqlValue(Encode(value, stored), type, stored.Type.IsDecimal() ? stored.EffectiveScale : 0);
+        var stored = node.Field with { Type = node.Field.ValueType };
+        var outer = TargetScale;
+        TargetScale = ScaleOfValue(stored);
+        var value = Value(node.Operand);
+        TargetScale = outer;
+        return new SqlValue(Encode(value, stored), node.Type, ScaleOfValue(stored));
     }
 
     private string Encode(SqlValue value, FieldDefinition stored)

@@ -14,7 +14,7 @@ internal sealed class SqliteFormulaWriter(ISqlDialect dialect, string alias, Fun
     /// <summary>Products are cut back to this many decimals (or the operands' own, if more).</summary>
     private const int MaxScale = 9;
 
-    /// <summary>The fewest decimals a quotient keeps before the final rounding.</summary>
+    /// <summary>The fewest decimals a quotient keeps before the final rounding (more when the value or an operand has more).</summary>
     private const int DivisionScale = 6;
 
     protected override string True => "1";
@@ -91,10 +91,10 @@ internal sealed class SqliteFormulaWriter(ISqlDialect dialect, string alias, Fun
         return product.Scale > limit ? Rescale(product, limit) : product;
     }
 
-    /// <summary>a / b at max(6, scales) decimals: A·10^k / B in floating point (1eK is REAL), rounded (exact for the values decimal columns hold).</summary>
+    /// <summary>a / b at max(6, the value's scale, the operands' scales) decimals: A·10^k / B in floating point (1eK is REAL), rounded (exact for the values decimal columns hold).</summary>
     protected override SqlValue Divide(SqlValue a, SqlValue b)
     {
-        var scale = Math.Max(DivisionScale, Math.Max(a.Scale, b.Scale));
+        var scale = Math.Max(Math.Max(DivisionScale, TargetScale), Math.Max(a.Scale, b.Scale));
         var shift = scale - a.Scale + b.Scale;
         return new SqlValue(
             $"CAST(ROUND({a.Sql} * 1e{shift.ToString(CultureInfo.InvariantCulture)} / NULLIF({b.Sql}, 0)) AS INTEGER)",

@@ -87,14 +87,17 @@ public static class ComputedFieldBuilder
 
         field = field with { Scale = returnType.IsDecimal() ? field.Scale ?? 2 : null, Precision = returnType.IsDecimal() ? 18 : null };
         var analysis = FormulaCompiler.Analyze(metadata, owner.WithField(field), field);
-        if (!analysis.IsSqlCompilable)
+        if (analysis.IsSqlCompilable)
         {
-            throw PaasException.Validation("formula",
-                $"This formula cannot be compiled to SQL ({analysis.NotCompilableReason}); formulas computed after the read are not available yet.");
+            // Render once for the dialect, so that a formula that cannot run is refused now rather than on every read.
+            FormulaSql.Render(analysis, field, dialect, "r", o => dialect.Quote(o.Table));
+        }
+        else
+        {
+            // Computed after the read in the sandbox: the generated script must parse like any deployed script.
+            FormulaScript.ToJavaScript(analysis, "ctx.record");
         }
 
-        // Render once for the dialect, so that a formula that cannot run is refused now rather than on every read.
-        FormulaSql.Render(analysis, field, dialect, "r", o => dialect.Quote(o.Table));
         return field;
     }
 

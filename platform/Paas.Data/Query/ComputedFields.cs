@@ -28,10 +28,16 @@ public static class ComputedFields
         return field.Type switch
         {
             FieldType.Rollup => Rollup(statement, metadata, table, owner, field, alias),
-            FieldType.Formula => FormulaSql.Render(Analysis(metadata, owner, field), field, d, alias, table),
+            FieldType.Formula => Analysis(metadata, owner, field) is { IsSqlCompilable: true } analysis
+                ? FormulaSql.Render(analysis, field, d, alias, table)
+                : throw PaasException.Validation(field.ApiName, $"'{field.ApiName}' is computed after the read: it cannot be filtered or sorted on."),
             _ => $"{alias}.{d.Quote(field.Column)}",
         };
     }
+
+    /// <summary>Whether the field can be filtered and sorted on: stored fields, roll-ups and formulas that compile to SQL.</summary>
+    public static bool IsQueryable(TenantMetadata metadata, ObjectDefinition owner, FieldDefinition field) =>
+        field.Type != FieldType.Formula || Analysis(metadata, owner, field).IsSqlCompilable;
 
     /// <summary>The field as its values are typed: a computed field's return type, with its precision and scale.</summary>
     public static FieldDefinition ValueField(FieldDefinition field) => field.IsComputed ? field with { Type = field.ValueType } : field;

@@ -41,8 +41,23 @@ public sealed class SelectBuilder
     {
         var d = _session.Dialect;
         var scalars = new List<(FieldDefinition Field, int Ordinal)>();
+        var scripted = new List<ScriptedFormula>();
         foreach (var field in selection.Fields.Where(f => !f.Type.IsRelation()).DistinctBy(f => f.ApiName))
         {
+            if (field.Type == FieldType.Formula && ComputedFields.Analysis(_session.Metadata, selection.Object, field) is { IsSqlCompilable: false } analysis)
+            {
+                // Computed after the read: the values it uses are selected, the sandbox evaluates it per row.
+                var ordinals = new List<int>();
+                foreach (var path in analysis.Paths)
+                {
+                    ordinals.Add(_columns.Count);
+                    _columns.Add(Formulas.FormulaSql.RenderPath(path, d, alias, _session.Table));
+                }
+
+                scripted.Add(new ScriptedFormula(field, analysis, ordinals));
+                continue;
+            }
+
             scalars.Add((ComputedFields.ValueField(field), _columns.Count));
             _columns.Add(field.IsComputed
                 ? ComputedFields.Expression(_statement, _session.Metadata, _session.Table, selection.Object, field, alias)
@@ -69,13 +84,17 @@ public sealed class SelectBuilder
             relations.Add((relation.Field, ordinal, target));
         }
 
-        return new Reader(selection.Object, scalars, relations);
+        return new Reader(selection.Object, scalars, relations, scripted, _session);
     }
+
+    private sealed record ScriptedFormula(FieldDefinition Field, Formulas.FormulaAnalysis Analysis, IReadOnlyList<int> Ordinals);
 
     private sealed record Reader(
         ObjectDefinition Object,
         List<(FieldDefinition Field, int Ordinal)> Scalars,
-        List<(FieldDefinition Field, int Ordinal, Reader? Target)> Relations)
+        List<(FieldDefinition Field, int Ordinal, Reader? Target)> Relations,
+        List<ScriptedFormula> Scripted,
+        TenantSession Session)
     {
         public Dictionary<string, object?>? Read(DbDataReader reader, ISqlDialect dialect)
         {
@@ -83,6 +102,12 @@ public sealed class SelectBuilder
             foreach (var (field, ordinal) in Scalars)
             {
                 values[field.ApiName] = dialect.FromDb(field, reader.GetValue(ordinal));
+            }
+
+            foreach (var formula in Scripted)
+            {
+                var inputs = formula.Analysis.Paths.Select((path, i) => dialect.FromDb(path.Target, reader.GetValue(formula.Ordinals[i]))).ToList();
+                values[formula.Field.ApiName] = ScriptedFormulas.Evaluate(Session, Object, formula.Field, formula.Analysis, inputs);
             }
 
             foreach (var (field, ordinal, target) in Relations)

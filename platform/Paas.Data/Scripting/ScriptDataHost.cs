@@ -215,7 +215,7 @@ public sealed class ScriptDataHost(TenantSession session, ScriptEnvironment envi
             }
 
             var field = definition.FindField(key);
-            if (field is null || (session.Access is { } access && !access.CanReadField(definition, field)))
+            if (field is null || !ComputedFields.IsQueryable(session.Metadata, definition, field) || (session.Access is { } access && !access.CanReadField(definition, field)))
             {
                 throw PaasException.Validation($"{path}.{key}", $"'{definition.ApiName}' has no field '{key}' to filter on.");
             }
@@ -251,7 +251,8 @@ public sealed class ScriptDataHost(TenantSession session, ScriptEnvironment envi
             foreach (var (name, direction) in entry)
             {
                 var field = definition.FindField(name);
-                if (field is null || !ComputedFields.ValueField(field).Type.IsSortable() || (session.Access is { } access && !access.CanReadField(definition, field)))
+                if (field is null || !ComputedFields.ValueField(field).Type.IsSortable() || !ComputedFields.IsQueryable(session.Metadata, definition, field)
+                    || (session.Access is { } access && !access.CanReadField(definition, field)))
                 {
                     throw PaasException.Validation("orderBy", $"'{definition.ApiName}' has no field '{name}' to sort on.");
                 }

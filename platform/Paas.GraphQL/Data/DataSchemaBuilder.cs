@@ -157,7 +157,7 @@ public sealed class DataSchemaBuilder
     private void FillFilter(ObjectDefinition definition)
     {
         var filter = _filters[definition.ApiName];
-        foreach (var field in Visible(definition))
+        foreach (var field in Visible(definition).Where(f => Paas.Data.Query.ComputedFields.IsQueryable(_metadata, definition, f)))
         {
             filter.AddField(new GraphField
             {
@@ -191,7 +191,7 @@ public sealed class DataSchemaBuilder
         });
 
         var orderBy = new InputObjectGraphType { Name = definition.ApiName + "OrderBy", Description = "One field and its direction per entry." };
-        foreach (var field in Visible(definition).Where(f => Paas.Data.Query.ComputedFields.ValueField(f).Type.IsSortable()))
+        foreach (var field in Visible(definition).Where(f => Paas.Data.Query.ComputedFields.ValueField(f).Type.IsSortable() && Paas.Data.Query.ComputedFields.IsQueryable(_metadata, definition, f)))
         {
             orderBy.AddField(new GraphField { Name = field.ApiName, ResolvedType = _shared.SortDirection });
         }

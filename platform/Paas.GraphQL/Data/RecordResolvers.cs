@@ -176,7 +176,9 @@ public static class RecordResolvers
             }
 
             var (name, direction) = entry.First(kv => kv.Value is not null);
-            var field = definition.FindField(name) ?? throw PaasException.Validation($"orderBy[{index}]", $"Unknown field '{name}'.");
+            var field = definition.FindField(name) is { } known && Paas.Data.Query.ComputedFields.IsQueryable(DataRequestContext.From(context).Metadata, definition, known)
+                ? known
+                : throw PaasException.Validation($"orderBy[{index}]", $"Unknown field '{name}'.");
             keys.Add(new SortKey(field, direction as string == "DESC"));
             index++;
         }

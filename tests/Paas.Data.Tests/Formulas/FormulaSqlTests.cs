@@ -62,6 +62,8 @@ public sealed class FormulaSqlTests(SharedFormulaCrm shared) : IClassFixture<Sha
         new("(amount + 1) * 2 / 4", FieldType.Number, 62.23m, 2),
         new("probability / 7", FieldType.Number, 4.2857m, 4),
         new("1 / 3 * 3", FieldType.Number, 1.00m, 2),
+        new("1 / 3", FieldType.Number, 0.33333333m, 8),
+        new("amount / 7", FieldType.Number, 17.63571429m, 8),
         new("probability % 7", FieldType.Integer, 2L),
         new("-amount % 10", FieldType.Number, -3.45m, 2),
         new("+amount - -1", FieldType.Number, 124.45m, 2),
@@ -271,7 +273,8 @@ public sealed class FormulaSqlTests(SharedFormulaCrm shared) : IClassFixture<Sha
             ("Account", FormulaCrm.Formula("name + '/' + industry", FieldType.Text, apiName: "label")),
             ("Account", FormulaCrm.Formula("rating * 1.5", FieldType.Integer, apiName: "score")),
             ("Opportunity", FormulaCrm.Formula("amount * probability / 100", FieldType.Currency, 2, "weighted")),
-            ("Opportunity", FormulaCrm.Formula("weighted > 10", FieldType.Boolean, apiName: "worth")));
+            ("Opportunity", FormulaCrm.Formula("weighted > 10", FieldType.Boolean, apiName: "worth")),
+            ("Opportunity", FormulaCrm.Formula("2 / 3", FieldType.Number, 8, "fine")));
 
         Assert.Equal("Acme/Tech 37.04", await crm.EvaluateAsync("Big", FormulaCrm.Formula("account.label + ' ' + TEXT(weighted)", FieldType.Text), metadata));
         // weighted is 37.04 as stored, so twice it is 74.08 (not 74.07 from 37.035).
@@ -280,6 +283,9 @@ public sealed class FormulaSqlTests(SharedFormulaCrm shared) : IClassFixture<Sha
         Assert.Equal(19L, await crm.EvaluateAsync("Big", FormulaCrm.Formula("account.score + account.parent.score", FieldType.Integer), metadata));
         Assert.Equal(true, await crm.EvaluateAsync("Big", FormulaCrm.Formula("worth && won", FieldType.Boolean), metadata));
         Assert.Equal(false, await crm.EvaluateAsync("Small", FormulaCrm.Formula("worth", FieldType.Boolean), metadata));
+        // An inlined field keeps its own precision inside a coarser formula: 0.66666667 * 3 = 2.00000001, rounded to 2.
+        Assert.Equal(2.00000001m, await crm.EvaluateAsync("Big", FormulaCrm.Formula("fine * 3", FieldType.Number, 8), metadata));
+        Assert.Equal(2.0m, await crm.EvaluateAsync("Big", FormulaCrm.Formula("fine * 3", FieldType.Number, 1), metadata));
     }
 
     [Theory]
@@ -354,6 +360,17 @@ public sealed class FormulaSqlTests(SharedFormulaCrm shared) : IClassFixture<Sha
         Assert.Equal(["Big Deal", "Empty", "small"], byLabel);
         Assert.Equal(["Big Deal"], won);
     }
+
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public Task Formulas_at_the_limits_run_within_the_engines_limits(DatabaseProvider provider) => CheckAsync(provider, "Big",
+        new("signedAt" + string.Concat(Enumerable.Repeat(" + 0.5", 149)), FieldType.DateTime, Instant("2024-05-24T00:00:00.123456Z")),
+        new("amount" + string.Concat(Enumerable.Repeat(" / 1", 149)), FieldType.Currency, 123.45m, 2),
+        new("probability" + string.Concat(Enumerable.Repeat(" * 1.0", 149)), FieldType.Integer, 30L),
+        new("MAX(amount" + string.Concat(Enumerable.Repeat(", 1", 497)) + ")", FieldType.Currency, 123.45m, 2),
+        new("AND(won" + string.Concat(Enumerable.Repeat(", won", 249)) + ")", FieldType.Boolean, true),
+        new(string.Concat(Enumerable.Repeat("ADD_MONTHS(", 148)) + "signedAt" + string.Concat(Enumerable.Repeat(", 1)", 148)), FieldType.DateTime,
+            Instant("2036-07-10T12:00:00.123456Z")));
 
     [Theory]
     [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]

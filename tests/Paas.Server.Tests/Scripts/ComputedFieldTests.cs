@@ -168,7 +168,7 @@ public sealed class ComputedFieldTests
         Assert.Equal(["b", "c"], next["invoiceLines"]!["nodes"]!.AsArray().Select(n => (string?)n!["name"]));
 
         // Bad formulas are refused with their position, and change nothing.
-        foreach (var formula in new[] { "amount *", "amont * 2", "name + true", "eval('1')", "(amount = 3)", "name.split(' ')[0]" })
+        foreach (var formula in new[] { "amount *", "amont * 2", "name + true", "eval('1')", "(amount = 3)", "name.constructor", "new Date()" })
         {
             var refused = await server.MetadataAsync("""
                 mutation($f: String) { createField(input: {object: "InvoiceLine", apiName: "bad", label: "Bad", type: FORMULA, returnType: TEXT, formula: $f}) { apiName } }
@@ -178,5 +178,33 @@ public sealed class ComputedFieldTests
 
         var sorted = await server.DataOkAsync("""{ invoices(orderBy: [{total: DESC}]) { nodes { name total } } }""");
         Assert.Equal(71.25m, (decimal)sorted["invoices"]!["nodes"]![0]!["total"]!);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_formula_that_needs_javascript_is_computed_after_the_read_and_is_not_filterable(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider);
+        await DefineAsync(server);
+        await server.MetadataOkAsync("""
+            mutation {
+              createField(input: {object: "InvoiceLine", apiName: "firstWord", label: "First word", type: FORMULA, returnType: TEXT,
+                formula: "name.split(' ')[0].toUpperCase() + '@' + invoice.name + '#' + Math.max(quantity ?? 0, 2)"}) { apiName }
+            }
+            """);
+        var invoice = await CreateAsync(server, "Invoice", new { name = "inv" });
+        await CreateAsync(server, "InvoiceLine", new { name = "big red box", invoice, amount = "1", quantity = 5 });
+        await CreateAsync(server, "InvoiceLine", new { name = "tiny", invoice, amount = "2" });
+
+        var response = await server.DataAsync("""{ invoiceLines(orderBy: [{name: ASC}]) { nodes { name firstWord } } }""");
+        var nodes = response.AssertOk()["invoiceLines"]!["nodes"]!.AsArray();
+        Assert.Equal("BIG@inv#5", (string?)nodes[0]!["firstWord"]);
+        Assert.Equal("TINY@inv#2", (string?)nodes[1]!["firstWord"]);
+        Assert.Equal(2, response.Json!["extensions"]!["scriptCost"]!.AsArray().Count(c => (string?)c!["kind"] == "formula"));
+
+        var filter = await server.DataAsync("""{ invoiceLines(filter: {firstWord: {eq: "x"}}) { totalCount } }""");
+        ResponseAssert.IsSafeError(filter);
+        var sort = await server.DataAsync("""{ invoiceLines(orderBy: [{firstWord: ASC}]) { totalCount } }""");
+        ResponseAssert.IsSafeError(sort);
     }
 }
