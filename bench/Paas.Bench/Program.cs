@@ -48,7 +48,7 @@ namespace Paas.Bench
             Usage: dotnet run -c Release --project bench/Paas.Bench -- [--provider Postgres|Sqlite] [--quick] [--scripts] [--keep]
               --provider  database engine of the platform (default Postgres; Sqlite has no pgbench/COPY baseline)
               --quick     3 s per load run instead of 10 s, fewer repetitions (about 3 minutes in all)
-              --scripts   only the tenant-script figures (sandbox overhead, bulk create with a trigger); no wrk or pgbench needed
+              --scripts   only the script figures (sandbox overhead, bulk create with a trigger, a list with a formula field), about 1 minute; no wrk or pgbench needed
               --keep      keep the temp folder (server log, CSV files, scripts) instead of deleting it
             Exit code: 0 when every figure passes, 1 when some fail, 2 when the run could not complete.
             """;

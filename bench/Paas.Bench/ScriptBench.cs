@@ -573,6 +573,11 @@ internal sealed partial class BenchRun
         var plain = new List<double>();
         var stored = new List<double>();
         var formula = new List<double>();
+        if (Pg)
+        {
+            await ResetStatementsAsync(ct);
+        }
+
         for (var round = 0; round < 2; round++)
         {
             plain.Add((await SequentialLatencyAsync(plainBody, ct)).Median);
@@ -585,6 +590,17 @@ internal sealed partial class BenchRun
         Log($"Scripts: list of {FormulaListSize} ({selection} + …), median latency of one client in 2 alternating rounds: with {FormulaField} {string.Join(" / ", formula.Select(Format.Ms))}, "
             + $"with a stored CURRENCY field instead {string.Join(" / ", stored.Select(Format.Ms))}, without a fifth field {string.Join(" / ", plain.Select(Format.Ms))} "
             + $"→ formula / stored field {Format.F2(ratio)}, formula / no fifth field {Format.F2(ratioPlain)}");
+        if (Pg)
+        {
+            // The database's share: the list statement with and without the formula's expression (pg_stat_statements).
+            var rows = await _pg!.QueryAsync(Database, $"""
+                SELECT s.calls, s.mean_exec_time, s.query LIKE '%ROUND(%' FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+                WHERE d.datname = '{Database}' AND s.query LIKE '%"o_deal"%LIMIT%' ORDER BY s.calls DESC
+                """, ct);
+            Log("Scripts: list statements in PostgreSQL: " + string.Join("; ", rows.Select(r =>
+                $"{((bool)r[2]! ? "with the formula" : "without")} {Convert.ToInt64(r[0], CultureInfo.InvariantCulture)} calls, mean {Format.Ms(Convert.ToDouble(r[1], CultureInfo.InvariantCulture))}")));
+        }
+
         Add(new Figure(name + " (vs a stored field)", target.Replace("without", "stored field", StringComparison.Ordinal), Format.Ms(formula.Average()),
             $"stored CURRENCY field {Format.Ms(stored.Average())}", Format.F2(ratio), ratio <= 1.2));
         Add(new Figure(name + " (vs no such field)", target, Format.Ms(formula.Average()), $"4 fields only {Format.Ms(plain.Average())}", Format.F2(ratioPlain), ratioPlain <= 1.2));

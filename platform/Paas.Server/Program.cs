@@ -28,6 +28,9 @@ var graphql = builder.Configuration.GetSection("Paas:GraphQL").Get<GraphQLHttpOp
 graphql.DefaultLimits = (builder.Configuration.GetSection("Paas:Limits").Get<RequestLimits>() ?? new RequestLimits()).Validate();
 
 builder.Services.AddPaasData(database);
+
+// The operator's default limits, for work outside a GraphQL request (imports, scheduled scripts).
+builder.Services.AddSingleton(graphql.DefaultLimits);
 builder.Services.AddPaasGraphQL(graphql, builder.Configuration.GetSection("Paas:SchemaCache").Get<SchemaCacheOptions>());
 builder.Services.AddSingleton(bootstrap);
 builder.Services.AddSingleton<Bootstrapper>();

@@ -21,7 +21,7 @@ public sealed record ImportResult(string Object, long RowsRead, long Created, lo
 /// validation of single writes. A batch commits as a whole; if it fails, its rows are retried one by one, so every
 /// row either goes in or is reported (with its line, field and reason) — never half a batch without a word.
 /// </summary>
-public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider time, Core.Scripting.IScriptRunner? runner = null)
+public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider time, Scripting.ScriptService? scripts = null, RequestLimits? defaultLimits = null)
 {
     public const int MaxReportedErrors = 1_000;
 
@@ -160,13 +160,28 @@ public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider ti
 
     private async Task<(int Created, int Updated)> WriteAsync(Caller caller, TenantMetadata metadata, ObjectDefinition definition, FieldDefinition? matchOn, List<Row> rows, CancellationToken ct)
     {
-        await using var connection = await connector.OpenAsync(caller.Tenant, ct);
-        // Each batch is one transaction with its own script budget: triggers and validation rules run as for any write.
-        await using var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata)
+        // Each batch is one transaction with its own script budget: triggers and validation rules run as for any write,
+        // and their executions are logged (in their own transaction, so also when the batch fails).
+        var environment = scripts is null ? null
+            : new Scripting.ScriptEnvironment(scripts.Runner, new Core.Scripting.ScriptGovernor((caller.Tenant.Limits ?? defaultLimits ?? new RequestLimits()).Scripts), caller, time);
+        try
         {
-            Access = caller.Access,
-            Scripts = runner is null ? null : new Scripting.ScriptEnvironment(runner, new Core.Scripting.ScriptGovernor((caller.Tenant.Limits ?? new RequestLimits()).Scripts), caller, time),
-        };
+            return await WriteBatchAsync(caller, metadata, definition, matchOn, rows, environment, ct);
+        }
+        finally
+        {
+            if (environment is { Runs.Count: > 0 })
+            {
+                await scripts!.WriteRunsAsync(caller.Tenant, environment.Runs, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<(int Created, int Updated)> WriteBatchAsync(Caller caller, TenantMetadata metadata, ObjectDefinition definition, FieldDefinition? matchOn,
+        List<Row> rows, Scripting.ScriptEnvironment? environment, CancellationToken ct)
+    {
+        await using var connection = await connector.OpenAsync(caller.Tenant, ct);
+        await using var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access, Scripts = environment };
         await session.BeginAsync(ct);
         var pipeline = new RecordWritePipeline(session, caller, time);
         int created = 0, updated = 0;

@@ -15,7 +15,8 @@ namespace Paas.Data.Scripting;
 /// once when one is, not once per missed occurrence. A scheduled script runs as the user who last deployed it, in its own
 /// transaction with the action CPU budget.
 /// </summary>
-public sealed class ScriptScheduler(MetadataService metadata, ScriptService scripts, IDatabaseConnector connector, TimeProvider time, ILogger<ScriptScheduler> logger)
+public sealed class ScriptScheduler(MetadataService metadata, ScriptService scripts, IDatabaseConnector connector, TimeProvider time, ILogger<ScriptScheduler> logger,
+    RequestLimits? defaultLimits = null)
 {
     /// <summary>Runs what is due in one tenant; returns how many scripts ran.</summary>
     public Task<int> RunDueAsync(TenantInfo tenant, CancellationToken ct) => RunDueAsync(tenant, time.GetUtcNow(), ct);
@@ -60,7 +61,7 @@ public sealed class ScriptScheduler(MetadataService metadata, ScriptService scri
         var userId = script.UpdatedBy ?? Guid.Empty;
         var access = AccessContext.Cached(snapshot, userId);
         var caller = new Caller(tenant, userId, "scheduler") { Access = access };
-        var environment = new ScriptEnvironment(scripts.Runner, new ScriptGovernor((tenant.Limits ?? new RequestLimits()).Scripts, asynchronous: true), caller, time);
+        var environment = new ScriptEnvironment(scripts.Runner, new ScriptGovernor((tenant.Limits ?? defaultLimits ?? new RequestLimits()).Scripts, asynchronous: true), caller, time);
         try
         {
             if (access is null)

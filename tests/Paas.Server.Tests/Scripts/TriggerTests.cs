@@ -229,5 +229,28 @@ public sealed class TriggerTests
         Assert.Equal(["account"], cleared.FieldErrorNames);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_csv_import_runs_the_same_triggers_and_rules_and_logs_them(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider);
+        await SalesSchema.CreateAsync(server);
+        await ScriptFixture.TriggerAsync(server, "stampImport", "BEFORE", ["CREATE"], """
+            ctx.records.forEach(r => { r.externalId = 'imp-' + r.name; });
+            log.info('batch of ' + ctx.records.length);
+            """);
+        await ScriptFixture.DeployAsync(server, new { apiName = "positive", kind = "VALIDATION_RULE", @object = "Opportunity", code = "record.amount <= 0",
+            errorField = "amount", errorMessage = "Amounts are positive." });
+
+        var response = await server.PostRawAsync("/import/Opportunity?batchSize=2", "name,amount\nA,1\nB,2\nC,-5\nD,4\n", "text/csv");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.Status);
+        Assert.Contains("Amounts are positive.", response.Body, StringComparison.Ordinal);
+        var imported = await server.DataOkAsync("""{ opportunities(orderBy: [{name: ASC}]) { nodes { name externalId } } }""");
+        Assert.Equal(["A", "B", "D"], imported["opportunities"]!["nodes"]!.AsArray().Select(n => (string?)n!["name"]));
+        Assert.Equal("imp-D", (string?)imported["opportunities"]!["nodes"]![2]!["externalId"]);
+        var runs = await server.MetadataOkAsync("""{ scriptRuns(script: "stampImport") { logs { message } } }""");
+        Assert.NotEmpty(runs["scriptRuns"]!.AsArray());
+    }
+
     internal static JsonNode? LimitOf(GraphQLResponse response) => response.Errors?[0]?["extensions"]?["limit"];
 }
