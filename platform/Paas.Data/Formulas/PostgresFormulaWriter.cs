@@ -63,7 +63,7 @@ internal sealed class PostgresFormulaWriter(ISqlDialect dialect, string alias, F
     protected override SqlValue Negate(SqlValue a) => new($"(- {a.Sql})", a.Type);
 
     protected override SqlValue Round(SqlValue value, int digits) =>
-        new($"ROUND(CAST({value.Sql} AS numeric), {digits.ToString(CultureInfo.InvariantCulture)})", value.Type);
+        new($"ROUND(CAST({value.Sql} AS numeric), {digits.ToString(CultureInfo.InvariantCulture)})", value.Type) { RoundedTo = digits };
 
     protected override SqlValue Floor(SqlValue value) => new($"FLOOR(CAST({value.Sql} AS numeric))", FormulaType.Integer);
 
@@ -141,8 +141,9 @@ internal sealed class PostgresFormulaWriter(ISqlDialect dialect, string alias, F
             + $"AND EXTRACT(MONTH FROM {candidate}) = {v[1].Sql} THEN {candidate} END)";
     });
 
-    protected override string EncodeDecimal(SqlValue value, int scale) =>
-        $"ROUND(CAST({value.Sql} AS numeric), {scale.ToString(CultureInfo.InvariantCulture)})";
+    protected override string EncodeDecimal(SqlValue value, int scale) => value.RoundedTo is { } digits && digits <= scale
+        ? value.Sql
+        : $"ROUND(CAST({value.Sql} AS numeric), {scale.ToString(CultureInfo.InvariantCulture)})";
 
     protected override string EncodeInteger(SqlValue value) => value.Type == FormulaType.Integer
         ? $"CAST({value.Sql} AS bigint)"

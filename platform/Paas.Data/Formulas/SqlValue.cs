@@ -7,4 +7,8 @@ namespace Paas.Data.Formulas;
 /// <see cref="Micros"/> (SQLite, a DATETIME that arithmetic produced): the same instant as integer microseconds since
 /// the epoch, so that further arithmetic continues from it instead of parsing <see cref="Sql"/> again.
 /// </summary>
-internal sealed record SqlValue(string Sql, FormulaType Type, int Scale = 0, bool Simple = false, string? Micros = null);
+internal sealed record SqlValue(string Sql, FormulaType Type, int Scale = 0, bool Simple = false, string? Micros = null)
+{
+    /// <summary>PostgreSQL: the value is a ROUND to this many decimals already, so encoding to a scale at least as large needs no second ROUND.</summary>
+    public int? RoundedTo { get; init; }
+}

@@ -20,6 +20,9 @@ public static class ComputedFields
 {
     private static readonly ConditionalWeakTable<TenantMetadata, ConcurrentDictionary<(string, string), FormulaAnalysis>> Analyses = new();
 
+    // A formula's SQL has no parameters and depends only on the snapshot (its tables) and the alias: rendered once.
+    private static readonly ConditionalWeakTable<TenantMetadata, ConcurrentDictionary<(string, string, string), string>> Rendered = new();
+
     /// <summary>The SQL that reads <paramref name="field"/> of the record aliased <paramref name="alias"/>, in the dialect's stored encoding of its value type.</summary>
     public static string Expression(SqlStatement statement, TenantMetadata metadata, Func<ObjectDefinition, string> table, ObjectDefinition owner,
         FieldDefinition field, string alias)
@@ -29,7 +32,7 @@ public static class ComputedFields
         {
             FieldType.Rollup => Rollup(statement, metadata, table, owner, field, alias),
             FieldType.Formula => Analysis(metadata, owner, field) is { IsSqlCompilable: true } analysis
-                ? FormulaSql.Render(analysis, field, d, alias, table)
+                ? Rendered.GetValue(metadata, static _ => new()).GetOrAdd((owner.ApiName, field.ApiName, alias), _ => FormulaSql.Render(analysis, field, d, alias, table))
                 : throw PaasException.Validation(field.ApiName, $"'{field.ApiName}' is computed after the read: it cannot be filtered or sorted on."),
             _ => $"{alias}.{d.Quote(field.Column)}",
         };
