@@ -36,6 +36,7 @@ builder.Services.AddSingleton(bootstrap);
 builder.Services.AddSingleton<Bootstrapper>();
 builder.Services.AddHostedService<MetadataChangeListener>();
 builder.Services.AddPaasScripting(builder.Configuration);
+builder.Services.AddPaasWorkflows(builder.Configuration);
 builder.Services.AddSingleton((builder.Configuration.GetSection("Paas:Audit").Get<RetentionOptions>() ?? new RetentionOptions()).Validate());
 builder.Services.AddSingleton<RetentionService>();
 builder.Services.AddHostedService(s => s.GetRequiredService<RetentionService>());

@@ -4,9 +4,18 @@ namespace Paas.Core.Metadata;
 
 /// <summary>An immutable snapshot of one tenant's metadata at a version. Every change makes a new snapshot.</summary>
 public sealed class TenantMetadata(long version, IReadOnlyList<ObjectDefinition> objects, SecurityModel? security = null,
-    IReadOnlyList<ScriptDefinition>? scripts = null)
+    IReadOnlyList<ScriptDefinition>? scripts = null, IReadOnlyList<Workflows.PublishedWorkflow>? workflows = null)
 {
     private readonly IReadOnlyList<ScriptDefinition> _scripts = scripts ?? [];
+
+    /// <summary>The published version of each workflow.</summary>
+    public IReadOnlyList<Workflows.PublishedWorkflow> Workflows { get; } = workflows ?? [];
+
+    public Workflows.PublishedWorkflow? FindWorkflow(string apiName) => Workflows.FirstOrDefault(w => w.Definition.ApiName == apiName);
+
+    /// <summary>Whether a running workflow may lock records of the object (so writes must check the lock).</summary>
+    public bool MayLock(string objectApiName) => Workflows.Any(w => w.Definition.Object == objectApiName
+        && w.Definition.Steps.Any(s => s.Type == Core.Workflows.WorkflowStepType.Approval && s.Approval?.LockRecord != false));
 
     private readonly Dictionary<string, ObjectDefinition> _byName = objects.ToDictionary(o => o.ApiName, StringComparer.Ordinal);
 

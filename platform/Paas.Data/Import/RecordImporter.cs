@@ -21,7 +21,8 @@ public sealed record ImportResult(string Object, long RowsRead, long Created, lo
 /// validation of single writes. A batch commits as a whole; if it fails, its rows are retried one by one, so every
 /// row either goes in or is reported (with its line, field and reason) — never half a batch without a word.
 /// </summary>
-public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider time, Scripting.ScriptService? scripts = null, RequestLimits? defaultLimits = null)
+public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider time, Scripting.ScriptService? scripts = null, RequestLimits? defaultLimits = null,
+    Workflows.IWorkflowStarter? workflows = null)
 {
     public const int MaxReportedErrors = 1_000;
 
@@ -181,7 +182,7 @@ public sealed class RecordImporter(IDatabaseConnector connector, TimeProvider ti
         List<Row> rows, Scripting.ScriptEnvironment? environment, CancellationToken ct)
     {
         await using var connection = await connector.OpenAsync(caller.Tenant, ct);
-        await using var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access, Scripts = environment };
+        await using var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access, Scripts = environment, Workflows = workflows };
         await session.BeginAsync(ct);
         var pipeline = new RecordWritePipeline(session, caller, time);
         int created = 0, updated = 0;

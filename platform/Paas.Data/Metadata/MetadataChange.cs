@@ -47,12 +47,18 @@ public sealed class MetadataChange(TenantSession session, TenantMetadata before)
 
     public void RemoveScript(string apiName) => Scripts = Scripts.Where(s => s.ApiName != apiName).ToList();
 
+    /// <summary>Published workflows as changed so far (starts as the snapshot's).</summary>
+    public IReadOnlyList<Core.Workflows.PublishedWorkflow> Workflows { get; private set; } = before.Workflows;
+
+    public void SaveWorkflow(Core.Workflows.PublishedWorkflow workflow) =>
+        Workflows = Workflows.Where(w => w.Definition.ApiName != workflow.Definition.ApiName).Append(workflow).OrderBy(w => w.Definition.ApiName, StringComparer.Ordinal).ToList();
+
     internal IReadOnlyDictionary<string, ObjectDefinition?> Changes => _changes;
 
     internal TenantMetadata After(long version)
     {
         var objects = before.AllObjects.Where(o => !_changes.ContainsKey(o.ApiName)).ToList();
         objects.AddRange(_changes.Values.OfType<ObjectDefinition>());
-        return new TenantMetadata(version, objects.OrderBy(o => o.ApiName, StringComparer.Ordinal).ToList(), Security, Scripts);
+        return new TenantMetadata(version, objects.OrderBy(o => o.ApiName, StringComparer.Ordinal).ToList(), Security, Scripts, Workflows);
     }
 }

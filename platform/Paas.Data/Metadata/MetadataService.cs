@@ -14,6 +14,9 @@ public sealed partial class MetadataService(IDatabaseConnector connector, Metada
 {
     public ValueTask<TenantMetadata> GetAsync(TenantInfo tenant, CancellationToken ct) => cache.GetAsync(tenant, ct);
 
+    /// <summary>The tenant storage this service changes.</summary>
+    public IDatabaseConnector Connector => connector;
+
     /// <summary>Creates the metadata tables in a new tenant's storage.</summary>
     public async Task ProvisionAsync(TenantInfo tenant, CancellationToken ct)
     {

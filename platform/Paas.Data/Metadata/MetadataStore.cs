@@ -25,6 +25,7 @@ public static class MetadataStore
         await session.ExecuteAsync(insert, ct);
         await SecurityStore.CreateTablesAsync(session, ct);
         await Scripting.ScriptStore.CreateTablesAsync(session, ct);
+        await Workflows.WorkflowStore.CreateTablesAsync(session, ct);
     }
 
     public static async Task<long> ReadVersionAsync(TenantSession session, CancellationToken ct)
@@ -57,7 +58,8 @@ public static class MetadataStore
         }
 
         await reader.DisposeAsync();
-        return new TenantMetadata(version, objects, await SecurityStore.LoadAsync(session, ct), await Scripting.ScriptStore.LoadAsync(session, ct));
+        return new TenantMetadata(version, objects, await SecurityStore.LoadAsync(session, ct), await Scripting.ScriptStore.LoadAsync(session, ct),
+            await Workflows.WorkflowStore.LoadPublishedAsync(session, ct));
     }
 
     public static async Task SaveObjectAsync(TenantSession session, ObjectDefinition definition, CancellationToken ct)

@@ -74,6 +74,11 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
 
         await RecordSql.InsertAsync(session, definition, rows, ct);
         scripts?.After(rows, null, batch ? "inputs" : null);
+        if (session.Workflows is { } workflows && session.Metadata.Workflows.Any(w => w.Definition.Object == definition.ApiName))
+        {
+            await workflows.OnCreatedAsync(session, caller, definition, ids, ct);
+        }
+
         return ids;
     }
 
@@ -82,6 +87,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         Authorize(definition, definition.ApiName, a => a.CanEdit(definition), "edit");
         AuthorizeFields(definition, input);
         await RequireRecordAccessAsync(definition, id, ct);
+        await RequireUnlockedAsync(definition, id, ct);
         var errors = new FieldErrorList();
         var values = RecordInputValidator.Validate(definition, input, creating: false, "", errors);
         errors.ThrowIfAny();
@@ -116,6 +122,11 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
             if (scripts is not null)
             {
                 scripts.After([(await StoredAsync(definition, id, ct))!], [old!], null);
+            }
+
+            if (session.Workflows is { } workflows && session.Metadata.Workflows.Any(w => w.Definition.Object == definition.ApiName))
+            {
+                await workflows.OnUpdatedAsync(session, caller, definition, id, ct);
             }
 
             return;
@@ -164,6 +175,7 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         }
 
         await RequireRecordAccessAsync(definition, id, ct);
+        await RequireUnlockedAsync(definition, id, ct);
         var scripts = RecordScripts.For(session, definition, TriggerEvent.Delete, ct);
         using var level = scripts?.Enter() ?? default;
         IReadOnlyDictionary<string, object?>? old = null;
@@ -254,6 +266,23 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         throw (await RecordSql.ExistingIdsAsync(session, definition, [id], ct, AccessLevel.Read)).Count > 0
             ? PaasException.Forbidden($"You may read this {definition.ApiName} but not change it.")
             : PaasException.NotFound($"There is no {definition.ApiName} with id {id}.");
+    }
+
+    /// <summary>
+    /// A record waiting for an approval is locked: only its pending approvers, users who may modify all data and the
+    /// platform's own work (the workflow's steps) may change or delete it.
+    /// </summary>
+    private async Task RequireUnlockedAsync(ObjectDefinition definition, Guid id, CancellationToken ct)
+    {
+        if (session.Access is not { } access || access.System.ModifyAllData || !session.Metadata.MayLock(definition.ApiName))
+        {
+            return;
+        }
+
+        if (await Workflows.WorkflowStore.LockHolderAsync(session, definition.ApiName, id, caller.UserId, ct) is { } workflow)
+        {
+            throw PaasException.Forbidden($"This {definition.ApiName} is locked while its approval '{workflow}' is pending; only its approvers and administrators may change it.");
+        }
     }
 
     /// <summary>A record's owner is an active user of the tenant.</summary>

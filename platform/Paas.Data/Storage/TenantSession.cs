@@ -29,6 +29,9 @@ public sealed class TenantSession(TenantInfo tenant, DbConnection connection, IS
     /// <summary>The scripts of this session's transaction (sandbox, governor, caller); every session that writes records has one.</summary>
     public Scripting.ScriptEnvironment? Scripts { get; set; }
 
+    /// <summary>Starts record-triggered workflows in this session's transaction; null where changes start none (workflow steps).</summary>
+    public Workflows.IWorkflowStarter? Workflows { get; set; }
+
     /// <summary>The caller's record access to <paramref name="definition"/> as a predicate over <paramref name="alias"/>; null when unrestricted.</summary>
     public string? AccessPredicate(SqlStatement statement, ObjectDefinition definition, string alias, AccessLevel level = AccessLevel.Read) =>
         RecordAccess.Predicate(this, statement, definition, alias, level);

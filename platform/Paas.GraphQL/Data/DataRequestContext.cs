@@ -72,11 +72,14 @@ public sealed class DataRequestContext(Caller caller, TenantMetadata metadata, I
 
     public ScriptService? ScriptService => scripts;
 
+    /// <summary>The workflow runtime behind the approval mutations; null when the host runs without workflows.</summary>
+    public Paas.Workflows.Runtime.WorkflowRuntime? Workflows { get; init; }
+
     /// <summary>A session for one transaction, with its own script governor (custom actions get the longer CPU budget).</summary>
     public async Task<TenantSession> OpenSessionAsync(CancellationToken ct, bool asynchronousScripts = false)
     {
         var connection = await connector.OpenAsync(caller.Tenant, ct);
-        var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access };
+        var session = new TenantSession(caller.Tenant, connection, connector.Dialect, metadata) { Access = caller.Access, Workflows = Workflows };
         if (scripts is not null)
         {
             var environment = new ScriptEnvironment(scripts.Runner, new ScriptGovernor(Limits.Scripts, asynchronousScripts), caller, time);

@@ -92,6 +92,7 @@ public sealed class DataSchemaBuilder
         if (objects.Count > 0)
         {
             AddShareRecord(mutation);
+            ApprovalSchema.AddTo(query, mutation, _shared);
         }
 
         var schema = new GeneratedSchema { Query = query, Mutation = mutation.Fields.Count > 0 ? mutation : null };

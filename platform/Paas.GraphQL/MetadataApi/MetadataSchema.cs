@@ -15,6 +15,9 @@ public sealed class MetadataRequestContext(Caller caller, MetadataService servic
     public Caller Caller => caller;
     public Paas.Data.Scripting.ScriptService? Scripts => scripts;
 
+    /// <summary>Workflow definitions; null when the host runs without workflows.</summary>
+    public Paas.Workflows.Runtime.WorkflowDefinitionService? Workflows { get; init; }
+
     /// <summary>The platform's limits, for a tenant without its own.</summary>
     public RequestLimits DefaultLimits => defaultLimits ?? new RequestLimits();
     public MetadataService Service => service;
@@ -82,6 +85,7 @@ public static class MetadataSchema
             async c => await Ctx(c).Service.DeleteIndexAsync(Ctx(c).Tenant, c.GetArgument<string>("object"), c.GetArgument<string>("name"), c.CancellationToken)));
 
         ScriptSchema.AddTo(query, mutation, types);
+        WorkflowMetadataSchema.AddTo(query, mutation, types);
         foreach (var field in mutation.Fields)
         {
             // Objects, fields, indexes and scripts: the Manage Metadata permission.

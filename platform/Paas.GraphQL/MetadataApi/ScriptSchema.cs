@@ -137,7 +137,7 @@ public static class ScriptSchema
             [Arg(str, "script"), new QueryArgument(integer) { Name = "first", DefaultValue = 50 }], async c =>
             {
                 Require(c);
-                return await Scripts(c).RunsAsync(Ctx(c).Tenant, c.GetArgument<string?>("script"), c.GetArgument<int>("first"), c.CancellationToken);
+                return await Scripts(c).RunsAsync(Ctx(c).Tenant, c.GetArgument<string?>("script"), c.GetArgument<int?>("first") ?? 50, c.CancellationToken);
             }));
 
         var scriptResult = new NonNullGraphType(script);

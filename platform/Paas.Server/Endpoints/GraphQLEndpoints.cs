@@ -3,6 +3,7 @@ using Paas.Core.Tenancy;
 using Paas.Data.Metadata;
 using Paas.Data.Platform;
 using Paas.Data.Scripting;
+using Paas.Workflows.Runtime;
 using Paas.Data.Storage;
 using Paas.GraphQL;
 using Paas.GraphQL.Data;
@@ -27,7 +28,7 @@ public static class GraphQLEndpoints
     }
 
     private static async Task DataAsync(HttpContext http, GraphQLHttpHandler handler, MetadataCache metadata, TenantSchemaCache schemas,
-        IDatabaseConnector connector, TimeProvider time, GraphQLHttpOptions options, ScriptService scripts)
+        IDatabaseConnector connector, TimeProvider time, GraphQLHttpOptions options, ScriptService scripts, WorkflowRuntime workflows)
     {
         if (await TenantCallerAsync(http, metadata) is not { } caller)
         {
@@ -37,18 +38,18 @@ public static class GraphQLEndpoints
         var snapshot = await metadata.GetAsync(caller.Tenant, http.RequestAborted);
         var schema = await schemas.GetAsync(caller.Tenant, snapshot, caller.Access);
         var limits = caller.Tenant.Limits ?? options.DefaultLimits;
-        await handler.HandleAsync(http, schema, new DataRequestContext(caller, snapshot, connector, time, limits, scripts), CorrelationId.Of(http), limits);
+        await handler.HandleAsync(http, schema, new DataRequestContext(caller, snapshot, connector, time, limits, scripts) { Workflows = workflows }, CorrelationId.Of(http), limits);
     }
 
     private static async Task MetadataAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, MetadataService service, MetadataCache metadata,
-        ScriptService scripts, GraphQLHttpOptions options)
+        ScriptService scripts, GraphQLHttpOptions options, WorkflowDefinitionService workflows)
     {
         if (await TenantCallerAsync(http, metadata) is not { } caller)
         {
             return;
         }
 
-        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service, scripts, options.DefaultLimits), CorrelationId.Of(http), caller.Tenant.Limits);
+        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service, scripts, options.DefaultLimits) { Workflows = workflows }, CorrelationId.Of(http), caller.Tenant.Limits);
     }
 
     private static async Task PlatformAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, TenantCatalog catalog)

@@ -29,14 +29,16 @@ public sealed class PaasServer : IAsyncDisposable
     public const string PlatformPath = "/graphql/platform";
 
     private readonly Factory _factory;
-    private readonly TempDirectory? _directory;
     private readonly HttpClient _client;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private TempDirectory? _directory;
 
     private PaasServer(DatabaseProvider provider, string connectionString, TempDirectory? directory, IReadOnlyDictionary<string, string?> settings)
     {
         Provider = provider;
         ConnectionString = connectionString;
         _directory = directory;
+        _settings = settings;
         _factory = new Factory(settings);
         _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
     }
@@ -187,9 +189,36 @@ public sealed class PaasServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!_stopped)
+        {
+            _stopped = true;
+            _client.Dispose();
+            await _factory.DisposeAsync();
+        }
+
+        _directory?.Dispose();
+    }
+
+    private bool _stopped;
+
+    /// <summary>
+    /// Stops this server and starts a new one on the same storage, as a restart or a deployment does; the storage moves to
+    /// the new server (dispose both: this one no longer owns it).
+    /// </summary>
+    public async Task<PaasServer> RestartAsync(IReadOnlyDictionary<string, string?>? changes = null)
+    {
+        _stopped = true;
         _client.Dispose();
         await _factory.DisposeAsync();
-        _directory?.Dispose();
+        var settings = new Dictionary<string, string?>(_settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in changes ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var directory = _directory;
+        _directory = null;
+        return new PaasServer(Provider, ConnectionString, directory, settings);
     }
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>

@@ -1,0 +1,134 @@
+using System.Text.Json;
+
+namespace Paas.Core.Workflows;
+
+/// <summary>What starts an instance of a workflow.</summary>
+public enum WorkflowTriggerType
+{
+    /// <summary>A user submits a record (<c>submitForApproval</c>).</summary>
+    Manual,
+    RecordCreated,
+    RecordUpdated,
+    Schedule,
+}
+
+public enum WorkflowStepType
+{
+    /// <summary>A JavaScript expression over <c>record</c>; continues with outcome <c>true</c> or <c>false</c>.</summary>
+    Condition,
+
+    /// <summary>Asks approvers; continues with outcome <c>approved</c> or <c>rejected</c>.</summary>
+    Approval,
+
+    /// <summary>Sets fields of the record.</summary>
+    UpdateFields,
+
+    /// <summary>Creates a record of another (or the same) object.</summary>
+    CreateRecord,
+
+    /// <summary>Ends the instance with the step's <see cref="WorkflowStep.Result"/>.</summary>
+    End,
+}
+
+public enum ApproverType
+{
+    /// <summary>One user, by id.</summary>
+    User,
+
+    /// <summary>Every active user with the role.</summary>
+    Role,
+
+    /// <summary>The submitter's manager.</summary>
+    Manager,
+
+    /// <summary>The submitter's managers up <see cref="ApproverSpec.Levels"/> levels, each a step of the chain in turn.</summary>
+    ManagerChain,
+
+    /// <summary>The members of a group (a queue): any of them may act.</summary>
+    Queue,
+}
+
+public enum ApprovalMode
+{
+    /// <summary>The first approval or rejection decides.</summary>
+    FirstResponse,
+
+    /// <summary>Every approver must approve; one rejection rejects.</summary>
+    Unanimous,
+
+    /// <summary>More than half must approve; rejected as soon as that can no longer happen.</summary>
+    Majority,
+}
+
+/// <summary>Who is asked at an approval step.</summary>
+public sealed record ApproverSpec
+{
+    public required ApproverType Type { get; init; }
+    public Guid? User { get; init; }
+    public string? Role { get; init; }
+    public string? Group { get; init; }
+    public int? Levels { get; init; }
+}
+
+public sealed record ApprovalSettings
+{
+    public IReadOnlyList<ApproverSpec> Approvers { get; init; } = [];
+    public ApprovalMode Mode { get; init; } = ApprovalMode.FirstResponse;
+
+    /// <summary>While the step waits, the record cannot be edited except by its approvers and admins.</summary>
+    public bool LockRecord { get; init; } = true;
+}
+
+/// <summary>One step of a workflow graph.</summary>
+public sealed record WorkflowStep
+{
+    public required string Name { get; init; }
+    public required WorkflowStepType Type { get; init; }
+
+    /// <summary>The step after this one (all types but Condition, Approval and End).</summary>
+    public string? Next { get; init; }
+
+    /// <summary>Condition: <c>true</c>/<c>false</c>; Approval: <c>approved</c>/<c>rejected</c> → the next step's name.</summary>
+    public IReadOnlyDictionary<string, string> Outcomes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Condition: a JavaScript expression over <c>record</c> (and <c>submitter</c>).</summary>
+    public string? Expression { get; init; }
+
+    public ApprovalSettings? Approval { get; init; }
+
+    /// <summary>UpdateFields: the values to set (API name → value, as in the data API's input).</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>CreateRecord: the object and its values; <c>"$record.id"</c> as a value is the workflow record's id.</summary>
+    public string? Object { get; init; }
+
+    public IReadOnlyDictionary<string, JsonElement> Values { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>End: the instance's result, e.g. <c>approved</c> or <c>rejected</c>.</summary>
+    public string? Result { get; init; }
+}
+
+public sealed record WorkflowTrigger
+{
+    public WorkflowTriggerType Type { get; init; } = WorkflowTriggerType.Manual;
+
+    /// <summary>A JavaScript expression over <c>record</c> that must hold for the workflow to start (optional).</summary>
+    public string? Condition { get; init; }
+}
+
+/// <summary>A versioned workflow: a graph of steps run on one record of <see cref="Object"/>.</summary>
+public sealed record WorkflowDefinition
+{
+    public required string ApiName { get; init; }
+    public string? Label { get; init; }
+    public required string Object { get; init; }
+    public string? Description { get; init; }
+    public WorkflowTrigger Trigger { get; init; } = new();
+    public required string Start { get; init; }
+    public IReadOnlyList<WorkflowStep> Steps { get; init; } = [];
+
+    /// <summary>What happens when the submitter recalls a pending instance (steps run after it is recalled), optional.</summary>
+    public string? OnRecall { get; init; }
+
+    public WorkflowStep? Step(string name) => Steps.FirstOrDefault(s => s.Name == name);
+}

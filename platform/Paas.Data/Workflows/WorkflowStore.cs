@@ -1,0 +1,90 @@
+using System.Globalization;
+using Paas.Core.Metadata;
+using Paas.Core.Workflows;
+using Paas.Data.Security;
+using Paas.Data.Storage;
+
+namespace Paas.Data.Workflows;
+
+/// <summary>
+/// Workflow state in the tenant's storage: definitions (every version), instances, the queue of steps to run, and the
+/// approval requests. Everything a running instance needs is here, so a restart loses nothing; a step's effects, its
+/// completion and the next step are written in one transaction, so each step happens once.
+/// </summary>
+public static class WorkflowStore
+{
+    public const string DefinitionsTable = "_paas_wf_definitions";
+    public const string InstancesTable = "_paas_wf_instances";
+    public const string WorkTable = "_paas_wf_work";
+    public const string ApprovalsTable = "_paas_wf_approvals";
+
+    public static readonly FieldDefinition IdColumn = SecurityStore.IdColumn;
+    public static readonly FieldDefinition TimeColumn = SecurityStore.TimeColumn;
+
+    public static async Task CreateTablesAsync(TenantSession session, CancellationToken ct)
+    {
+        var d = session.Dialect;
+        var id = d.ColumnType(IdColumn);
+        var time = d.ColumnType(TimeColumn);
+        string[] statements =
+        [
+            $"CREATE TABLE IF NOT EXISTS {session.Table(DefinitionsTable)} ({d.Quote("api_name")} varchar(80) NOT NULL, {d.Quote("version")} integer NOT NULL, " +
+            $"{d.Quote("status")} varchar(20) NOT NULL, {d.Quote("definition")} text NOT NULL, {d.Quote("saved_at")} {time} NOT NULL, {d.Quote("saved_by")} {id} NULL, " +
+            $"{d.Quote("published_at")} {time} NULL, PRIMARY KEY ({d.Quote("api_name")}, {d.Quote("version")}))",
+            $"CREATE TABLE IF NOT EXISTS {session.Table(InstancesTable)} ({d.Quote("id")} {id} PRIMARY KEY, {d.Quote("workflow")} varchar(80) NOT NULL, " +
+            $"{d.Quote("version")} integer NOT NULL, {d.Quote("object_name")} varchar(80) NOT NULL, {d.Quote("record_id")} {id} NOT NULL, " +
+            $"{d.Quote("status")} varchar(20) NOT NULL, {d.Quote("current_step")} varchar(80) NULL, {d.Quote("result")} varchar(80) NULL, " +
+            $"{d.Quote("locked")} integer NOT NULL, {d.Quote("submitted_by")} {id} NOT NULL, {d.Quote("started_at")} {time} NOT NULL, {d.Quote("ended_at")} {time} NULL, " +
+            $"{d.Quote("error")} text NULL)",
+            $"CREATE INDEX IF NOT EXISTS {d.Quote("ix_paas_wf_instances_record")} ON {session.Table(InstancesTable)} ({d.Quote("record_id")}, {d.Quote("status")})",
+            $"CREATE TABLE IF NOT EXISTS {session.Table(WorkTable)} ({d.Quote("id")} {id} PRIMARY KEY, {d.Quote("instance_id")} {id} NOT NULL, " +
+            $"{d.Quote("seq")} integer NOT NULL, {d.Quote("step")} varchar(80) NOT NULL, {d.Quote("due_at")} {time} NOT NULL, {d.Quote("attempts")} integer NOT NULL, " +
+            $"{d.Quote("done_at")} {time} NULL, {d.Quote("error")} text NULL, UNIQUE ({d.Quote("instance_id")}, {d.Quote("seq")}))",
+            // Pending work only: the worker's scan stays as small as the queue, however many instances have finished.
+            $"CREATE INDEX IF NOT EXISTS {d.Quote("ix_paas_wf_work_due")} ON {session.Table(WorkTable)} ({d.Quote("due_at")}) WHERE {d.Quote("done_at")} IS NULL",
+            $"CREATE TABLE IF NOT EXISTS {session.Table(ApprovalsTable)} ({d.Quote("id")} {id} PRIMARY KEY, {d.Quote("instance_id")} {id} NOT NULL, " +
+            $"{d.Quote("step")} varchar(80) NOT NULL, {d.Quote("level")} integer NOT NULL, {d.Quote("approver")} {id} NOT NULL, {d.Quote("status")} varchar(20) NOT NULL, " +
+            $"{d.Quote("comment")} text NULL, {d.Quote("created_at")} {time} NOT NULL, {d.Quote("acted_at")} {time} NULL, {d.Quote("acted_by")} {id} NULL, " +
+            $"{d.Quote("reassigned_from")} {id} NULL)",
+            $"CREATE INDEX IF NOT EXISTS {d.Quote("ix_paas_wf_approvals_approver")} ON {session.Table(ApprovalsTable)} ({d.Quote("approver")}, {d.Quote("status")})",
+            $"CREATE INDEX IF NOT EXISTS {d.Quote("ix_paas_wf_approvals_instance")} ON {session.Table(ApprovalsTable)} ({d.Quote("instance_id")})",
+        ];
+        foreach (var sql in statements)
+        {
+            await session.ExecuteAsync(session.Statement().Append(sql), ct);
+        }
+    }
+
+    /// <summary>The published version of each workflow (what new instances start on), for the metadata snapshot.</summary>
+    public static async Task<IReadOnlyList<PublishedWorkflow>> LoadPublishedAsync(TenantSession session, CancellationToken ct)
+    {
+        var d = session.Dialect;
+        var published = new List<PublishedWorkflow>();
+        await using var command = session.Command(session.Statement().Append(
+            $"SELECT {d.Quote("version")}, {d.Quote("definition")} FROM {session.Table(DefinitionsTable)} WHERE {d.Quote("status")} = 'PUBLISHED' ORDER BY {d.Quote("api_name")}"));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            published.Add(new PublishedWorkflow(WorkflowDefinitionJson.Deserialize(reader.GetString(1)), Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture)));
+        }
+
+        return published;
+    }
+
+    /// <summary>
+    /// The lock an approval puts on its record: null when the record may be changed by <paramref name="user"/>, else the
+    /// workflow that holds it. Its pending approvers may still change it.
+    /// </summary>
+    public static async Task<string?> LockHolderAsync(TenantSession session, string objectName, Guid recordId, Guid user, CancellationToken ct)
+    {
+        var d = session.Dialect;
+        var s = session.Statement();
+        var record = s.Parameter(IdColumn, recordId);
+        var approver = s.Parameter(IdColumn, user);
+        s.Append($"SELECT i.{d.Quote("workflow")} FROM {session.Table(InstancesTable)} i WHERE i.{d.Quote("record_id")} = {record} " +
+                 $"AND i.{d.Quote("object_name")} = {s.Parameter(null, objectName)} AND i.{d.Quote("locked")} = 1 " +
+                 $"AND NOT EXISTS (SELECT 1 FROM {session.Table(ApprovalsTable)} a WHERE a.{d.Quote("instance_id")} = i.{d.Quote("id")} " +
+                 $"AND a.{d.Quote("approver")} = {approver} AND a.{d.Quote("status")} = 'PENDING') LIMIT 1");
+        return await session.ScalarAsync(s, ct) as string;
+    }
+}

@@ -1,0 +1,116 @@
+using GraphQL;
+using GraphQL.Types;
+using Paas.Core.Errors;
+using Paas.GraphQL.Execution;
+using Paas.GraphQL.Types;
+using Paas.Workflows.Runtime;
+
+namespace Paas.GraphQL.Data;
+
+/// <summary>
+/// Approvals in the data API: <c>submitForApproval</c>, <c>approve</c>, <c>reject</c>, <c>recall</c>, <c>reassign</c>,
+/// the caller's inbox <c>myApprovals</c> and a record's <c>approvalHistory</c>. Each mutation is one transaction; the
+/// steps that follow run in the workflow worker.
+/// </summary>
+public static class ApprovalSchema
+{
+    public static void AddTo(ObjectGraphType query, ObjectGraphType mutation, SharedTypes shared)
+    {
+        var str = shared.String;
+        var nonNullStr = new NonNullGraphType(str);
+        var id = new NonNullGraphType(shared.Id);
+        var request = new ObjectGraphType { Name = "ApprovalRequest", Description = "One approver's request at an approval step." };
+        var instance = new ObjectGraphType { Name = "ApprovalInstance", Description = "A run of an approval process on one record." };
+
+        SharedTypes.AddField(instance, "id", id, i => ((WorkflowInstance)i!).Id);
+        SharedTypes.AddField(instance, "process", nonNullStr, i => ((WorkflowInstance)i!).Workflow);
+        SharedTypes.AddField(instance, "version", new NonNullGraphType(shared.Int), i => ((WorkflowInstance)i!).Version);
+        SharedTypes.AddField(instance, "object", nonNullStr, i => ((WorkflowInstance)i!).Object);
+        SharedTypes.AddField(instance, "recordId", id, i => ((WorkflowInstance)i!).RecordId);
+        SharedTypes.AddField(instance, "status", nonNullStr, i => ((WorkflowInstance)i!).Status, "RUNNING, WAITING, COMPLETED, RECALLED or FAILED.");
+        SharedTypes.AddField(instance, "currentStep", str, i => ((WorkflowInstance)i!).CurrentStep);
+        SharedTypes.AddField(instance, "result", str, i => ((WorkflowInstance)i!).Result, "The END step's result, e.g. approved or rejected; recalled.");
+        SharedTypes.AddField(instance, "locked", new NonNullGraphType(shared.Boolean), i => ((WorkflowInstance)i!).Locked);
+        SharedTypes.AddField(instance, "submittedBy", id, i => ((WorkflowInstance)i!).SubmittedBy);
+        SharedTypes.AddField(instance, "startedAt", new NonNullGraphType(shared.DateTime), i => ((WorkflowInstance)i!).StartedAt);
+        SharedTypes.AddField(instance, "endedAt", shared.DateTime, i => ((WorkflowInstance)i!).EndedAt);
+        SharedTypes.AddField(instance, "error", str, i => ((WorkflowInstance)i!).Error);
+
+        SharedTypes.AddField(request, "id", id, r => ((ApprovalRequest)r!).Id);
+        SharedTypes.AddField(request, "step", nonNullStr, r => ((ApprovalRequest)r!).Step);
+        SharedTypes.AddField(request, "level", new NonNullGraphType(shared.Int), r => ((ApprovalRequest)r!).Level, "1, or the manager level of a chain.");
+        SharedTypes.AddField(request, "approver", id, r => ((ApprovalRequest)r!).Approver);
+        SharedTypes.AddField(request, "status", nonNullStr, r => ((ApprovalRequest)r!).Status, "PENDING, APPROVED, REJECTED, REASSIGNED, RECALLED or SKIPPED.");
+        SharedTypes.AddField(request, "comment", str, r => ((ApprovalRequest)r!).Comment);
+        SharedTypes.AddField(request, "createdAt", new NonNullGraphType(shared.DateTime), r => ((ApprovalRequest)r!).CreatedAt);
+        SharedTypes.AddField(request, "actedAt", shared.DateTime, r => ((ApprovalRequest)r!).ActedAt);
+        SharedTypes.AddField(request, "actedBy", shared.Id, r => ((ApprovalRequest)r!).ActedBy);
+        SharedTypes.AddField(request, "reassignedFrom", shared.Id, r => ((ApprovalRequest)r!).ReassignedFrom);
+        SharedTypes.AddField(request, "instance", instance, r => ((ApprovalRequest)r!).Instance);
+
+        var history = new ObjectGraphType { Name = "ApprovalHistoryEntry" };
+        SharedTypes.AddField(history, "instance", new NonNullGraphType(instance), h => (((WorkflowInstance, List<ApprovalRequest>))h!).Item1);
+        SharedTypes.AddField(history, "requests", new NonNullGraphType(new ListGraphType(new NonNullGraphType(request))), h => (((WorkflowInstance, List<ApprovalRequest>))h!).Item2);
+
+        query.AddField(Field("myApprovals", new NonNullGraphType(new ListGraphType(new NonNullGraphType(request))),
+            [new QueryArgument(shared.Int) { Name = "first", DefaultValue = 50 }],
+            (c, session, runtime) => runtime.InboxAsync(session, Ctx(c).Caller, c.GetArgument<int?>("first") ?? 50, c.CancellationToken).ContinueWith(t => (object?)t.Result, TaskScheduler.Default),
+            transaction: false));
+        query.AddField(Field("approvalHistory", new NonNullGraphType(new ListGraphType(new NonNullGraphType(history))),
+            [new QueryArgument(nonNullStr) { Name = "object" }, new QueryArgument(id) { Name = "id" }],
+            async (c, session, runtime) => (object?)(await runtime.HistoryAsync(session, c.GetArgument<string>("object"), RecordId(c, "id"), c.CancellationToken)).Cast<object>().ToList(),
+            transaction: false));
+
+        mutation.AddField(Field("submitForApproval", new NonNullGraphType(instance),
+            [new QueryArgument(nonNullStr) { Name = "object" }, new QueryArgument(id) { Name = "id" }, new QueryArgument(str) { Name = "process" }],
+            async (c, session, runtime) => await runtime.SubmitAsync(session, Ctx(c).Caller, c.GetArgument<string>("object"), RecordId(c, "id"), c.GetArgument<string?>("process"), c.CancellationToken)));
+        foreach (var (name, approve) in new[] { ("approve", true), ("reject", false) })
+        {
+            mutation.AddField(Field(name, new NonNullGraphType(request),
+                [new QueryArgument(id) { Name = "id", Description = "The approval request's id." }, new QueryArgument(str) { Name = "comment" }],
+                async (c, session, runtime) => await runtime.AnswerAsync(session, Ctx(c).Caller, RecordId(c, "id"), approve, c.GetArgument<string?>("comment"), c.CancellationToken)));
+        }
+
+        mutation.AddField(Field("recall", new NonNullGraphType(instance),
+            [new QueryArgument(id) { Name = "id", Description = "The approval instance's id." }, new QueryArgument(str) { Name = "comment" }],
+            async (c, session, runtime) => await runtime.RecallAsync(session, Ctx(c).Caller, RecordId(c, "id"), c.GetArgument<string?>("comment"), c.CancellationToken)));
+        mutation.AddField(Field("reassign", new NonNullGraphType(request),
+            [new QueryArgument(id) { Name = "id" }, new QueryArgument(id) { Name = "to", Description = "The user who answers instead." }, new QueryArgument(str) { Name = "comment" }],
+            async (c, session, runtime) => await runtime.ReassignAsync(session, Ctx(c).Caller, RecordId(c, "id"), RecordId(c, "to"), c.GetArgument<string?>("comment"), c.CancellationToken)));
+    }
+
+    private static DataRequestContext Ctx(IResolveFieldContext context) => DataRequestContext.From(context);
+
+    private static Guid RecordId(IResolveFieldContext context, string argument) =>
+        context.GetArgument<object?>(argument) is string s && Guid.TryParseExact(s, "D", out var id)
+            ? id
+            : throw PaasException.NotFound($"'{argument}' is not the id of anything here.");
+
+    private static GraphField Field(string name, IGraphType type, QueryArgument[] arguments,
+        Func<IResolveFieldContext, Paas.Data.Storage.TenantSession, WorkflowRuntime, Task<object?>> resolve, bool transaction = true) => new()
+    {
+        Name = name,
+        ResolvedType = type,
+        Arguments = new QueryArguments(arguments),
+        Resolver = Resolve.Async(async c =>
+        {
+            var request = Ctx(c);
+            var runtime = request.Workflows ?? throw new InvalidOperationException("The data API was built without the workflow runtime.");
+            await using var session = await request.OpenSessionAsync(c.CancellationToken);
+            if (transaction)
+            {
+                await session.BeginAsync(c.CancellationToken);
+            }
+
+            var result = await resolve(c, session, runtime);
+            await session.CommitAsync(c.CancellationToken);
+            request.AddStatements(session.StatementCount);
+            if (transaction)
+            {
+                runtime.Nudge();
+            }
+
+            return result;
+        }),
+    };
+}

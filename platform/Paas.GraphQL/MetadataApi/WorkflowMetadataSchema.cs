@@ -1,0 +1,77 @@
+using GraphQL;
+using GraphQL.Types;
+using Paas.Core.Errors;
+using Paas.Core.Workflows;
+using Paas.GraphQL.Execution;
+using Paas.GraphQL.Types;
+using Paas.Workflows.Definitions;
+using Paas.Workflows.Runtime;
+
+namespace Paas.GraphQL.MetadataApi;
+
+/// <summary>
+/// Workflow definitions in the metadata API: <c>saveWorkflow</c> (validated; a draft), <c>publishWorkflow</c>,
+/// <c>workflows</c> (every version) and <c>workflowSchema</c> (the JSON Schema the definitions follow).
+/// </summary>
+public static class WorkflowMetadataSchema
+{
+    public static void AddTo(ObjectGraphType query, ObjectGraphType mutation, MetadataTypes types)
+    {
+        var str = new StringGraphType();
+        var nonNullStr = new NonNullGraphType(str);
+        var json = LenientScalar.Json();
+        var version = new ObjectGraphType { Name = "WorkflowVersion" };
+        SharedTypes.AddField(version, "apiName", nonNullStr, v => ((WorkflowVersion)v!).ApiName);
+        SharedTypes.AddField(version, "version", new NonNullGraphType(new IntGraphType()), v => ((WorkflowVersion)v!).Version);
+        SharedTypes.AddField(version, "status", nonNullStr, v => ((WorkflowVersion)v!).Status, "DRAFT, PUBLISHED or RETIRED.");
+        SharedTypes.AddField(version, "object", nonNullStr, v => ((WorkflowVersion)v!).Definition.Object);
+        SharedTypes.AddField(version, "definition", nonNullStr, v => WorkflowDefinitionJson.Serialize(((WorkflowVersion)v!).Definition), "The definition as JSON.");
+        SharedTypes.AddField(version, "savedAt", new NonNullGraphType(types.DateTime), v => ((WorkflowVersion)v!).SavedAt);
+        SharedTypes.AddField(version, "publishedAt", types.DateTime, v => ((WorkflowVersion)v!).PublishedAt);
+
+        query.AddField(Field("workflows", new NonNullGraphType(new ListGraphType(new NonNullGraphType(version))), [new QueryArgument(str) { Name = "apiName" }],
+            async c => await Service(c).ListAsync(Ctx(c).Tenant, c.GetArgument<string?>("apiName"), c.CancellationToken)));
+        query.AddField(Field("workflowSchema", nonNullStr, [], _ => Task.FromResult<object?>(WorkflowValidator.SchemaJson)));
+
+        mutation.AddField(Field("saveWorkflow", new NonNullGraphType(version), [new QueryArgument(new NonNullGraphType(json)) { Name = "definition", Description = "The definition: a JSON object, or its text." }],
+            async c => await Service(c).SaveDraftAsync(Ctx(c).Caller, DefinitionText(c.GetArgument<object?>("definition")), c.CancellationToken)));
+        mutation.AddField(Field("publishWorkflow", new NonNullGraphType(version),
+            [new QueryArgument(nonNullStr) { Name = "apiName" }, new QueryArgument(new IntGraphType()) { Name = "version", Description = "Default: the draft." }],
+            async c => await Service(c).PublishAsync(Ctx(c).Caller, c.GetArgument<string>("apiName"), c.GetArgument<int?>("version"), c.CancellationToken)));
+    }
+
+    private static MetadataRequestContext Ctx(IResolveFieldContext context) => MetadataRequestContext.From(context);
+
+    private static WorkflowDefinitionService Service(IResolveFieldContext context)
+    {
+        if (Ctx(context).Caller.Access is { System.ManageMetadata: false })
+        {
+            throw PaasException.Forbidden("Workflows need the Manage Metadata permission.");
+        }
+
+        return Ctx(context).Workflows ?? throw new InvalidOperationException("The metadata API was built without the workflow service.");
+    }
+
+    /// <summary>A definition sent as a GraphQL object or as JSON text; either way the validator reads its text.</summary>
+    private static string DefinitionText(object? value) => value switch
+    {
+        string text => text,
+        null => throw PaasException.Validation("definition", "A definition is required."),
+        _ => System.Text.Json.JsonSerializer.Serialize(Plain(value)),
+    };
+
+    private static object? Plain(object? value) => value switch
+    {
+        IDictionary<string, object?> map => map.ToDictionary(kv => kv.Key, kv => Plain(kv.Value)),
+        System.Collections.IEnumerable list and not string => list.Cast<object?>().Select(Plain).ToList(),
+        _ => value,
+    };
+
+    private static GraphField Field(string name, IGraphType type, QueryArgument[] arguments, Func<IResolveFieldContext, Task<object?>> resolve) => new()
+    {
+        Name = name,
+        ResolvedType = type,
+        Arguments = new QueryArguments(arguments),
+        Resolver = Resolve.Async(resolve),
+    };
+}

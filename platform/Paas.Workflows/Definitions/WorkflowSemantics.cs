@@ -1,0 +1,68 @@
+using Paas.Core.Errors;
+using Paas.Core.Metadata;
+using Paas.Core.Scripting;
+using Paas.Core.Workflows;
+
+namespace Paas.Workflows.Definitions;
+
+/// <summary>
+/// The checks of a parsed definition against the tenant's metadata, after the schema: names, the step graph,
+/// field values, expressions and approvers. Tolerates a definition that failed the schema (nulls where the schema
+/// wants values), so that as many problems as possible are reported at once.
+/// </summary>
+internal sealed class WorkflowSemantics(TenantMetadata metadata, IScriptRunner runner)
+{
+    public void Check(WorkflowDefinition definition, FieldErrorList errors)
+    {
+        if (!DefinitionNames.IsApiName(definition.ApiName))
+        {
+            errors.Add(DefinitionPaths.Root + ".apiName", DefinitionNames.ApiNameRule);
+        }
+
+        var workflowObject = metadata.FindObject(definition.Object);
+        if (workflowObject is null)
+        {
+            errors.Add(DefinitionPaths.Root + ".object", $"There is no object '{definition.Object}'.");
+        }
+
+        CheckExpression(definition.Trigger.Condition, DefinitionPaths.Root + ".trigger.condition", errors);
+        WorkflowGraphRules.Check(definition, errors);
+        for (var i = 0; i < definition.Steps.Count; i++)
+        {
+            if (definition.Steps[i] is { } step)
+            {
+                CheckStep(definition, workflowObject, step, DefinitionPaths.Step(i), errors);
+            }
+        }
+    }
+
+    private void CheckStep(WorkflowDefinition definition, ObjectDefinition? workflowObject, WorkflowStep step, string path, FieldErrorList errors)
+    {
+        switch (step.Type)
+        {
+            case WorkflowStepType.Condition:
+                CheckExpression(step.Expression, path + ".expression", errors);
+                break;
+            case WorkflowStepType.Approval:
+                WorkflowApproverRules.Check(metadata.Security, step, path, errors);
+                break;
+            case WorkflowStepType.UpdateFields:
+                WorkflowRecordRules.CheckUpdate(workflowObject, step, path, errors);
+                break;
+            case WorkflowStepType.CreateRecord:
+                WorkflowRecordRules.CheckCreate(metadata, definition.Object, step, path, errors);
+                break;
+            case WorkflowStepType.End when step.Result is { } result && !DefinitionNames.IsStepName(result):
+                errors.Add(path + ".result", "A result must start with a small letter, followed by up to 59 letters, digits or underscores.");
+                break;
+        }
+    }
+
+    private void CheckExpression(string? code, string path, FieldErrorList errors)
+    {
+        if (code is not null && runner.Check(code, ScriptMode.Expression) is { } problem)
+        {
+            errors.Add(path, $"Not a valid expression: {problem.Message} (line {problem.Line}, column {problem.Column})");
+        }
+    }
+}

@@ -1,0 +1,406 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Paas.Core.Configuration;
+using Paas.Core.Errors;
+using Paas.Core.Metadata;
+using Paas.Core.Scripting;
+using Paas.Core.Security;
+using Paas.Core.Tenancy;
+using Paas.Core.Workflows;
+using Paas.Data.Metadata;
+using Paas.Data.Query;
+using Paas.Data.Records;
+using Paas.Data.Scripting;
+using Paas.Data.Storage;
+using Paas.Data.Workflows;
+
+namespace Paas.Workflows.Runtime;
+
+/// <summary>
+/// Runs workflow instances. Starting one writes the instance and its first step to the queue in the caller's
+/// transaction (so a rolled-back change starts nothing). The worker (<see cref="RunDueAsync"/>) takes due steps one at a
+/// time: it claims the step's row, runs it and records its effects, its completion and the next step in one
+/// transaction, so a step happens exactly once even when the process dies in the middle (the transaction rolls back and
+/// the step is still due) or several nodes compete for it (the claim is a row lock on PostgreSQL — skipped by the others
+/// with SKIP LOCKED — and a guarded update on SQLite, which serialises writers). An approval step waits without holding
+/// anything: the answers are rows, and the deciding answer queues the next step in its own transaction.
+/// </summary>
+public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseConnector connector, IScriptRunner runner, TimeProvider time,
+    ILogger<WorkflowRuntime> logger, RequestLimits? defaultLimits = null) : IWorkflowStarter
+{
+    public const int MaxAttempts = 5;
+
+    private readonly ConcurrentDictionary<(Guid Tenant, string Workflow, int Version), WorkflowDefinition> _versions = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Wakes the worker: work was queued in a transaction that has committed.</summary>
+    public void Nudge()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    /// <summary>Waits until <see cref="Nudge"/> or <paramref name="max"/> has passed.</summary>
+    public Task WaitForWorkAsync(TimeSpan max, CancellationToken ct) => _wake.WaitAsync(max, ct);
+
+    /// <summary>Starts an instance of <paramref name="workflow"/> on a record, in <paramref name="session"/>'s transaction.</summary>
+    public async Task<WorkflowInstance> StartAsync(TenantSession session, Caller caller, PublishedWorkflow workflow, Guid recordId, CancellationToken ct)
+    {
+        var definition = workflow.Definition;
+        var running = await RequestsOfRecordAsync(session, definition.Object, recordId, ct);
+        if (running.Any(i => i.Workflow == definition.ApiName && i.Status is InstanceStatus.Running or InstanceStatus.Waiting))
+        {
+            throw PaasException.Conflict($"This {definition.Object} is already in the approval process '{definition.ApiName}'.");
+        }
+
+        if (definition.Trigger.Condition is { } condition)
+        {
+            var record = await RecordAsync(session, definition.Object, recordId, ct);
+            if (!Evaluate(session, caller, definition, workflow.Version, "trigger", condition, record))
+            {
+                throw PaasException.Validation("id", $"This {definition.Object} does not meet the entry criteria of '{definition.ApiName}'.");
+            }
+        }
+
+        var instance = new WorkflowInstance
+        {
+            Id = Guid.CreateVersion7(),
+            Workflow = definition.ApiName,
+            Version = workflow.Version,
+            Object = definition.Object,
+            RecordId = recordId,
+            Status = InstanceStatus.Running,
+            CurrentStep = definition.Start,
+            SubmittedBy = caller.UserId,
+            StartedAt = time.GetUtcNow(),
+        };
+        await WorkflowRows.InsertInstanceAsync(session, instance, ct);
+        await WorkflowRows.EnqueueAsync(session, instance.Id, 1, definition.Start, instance.StartedAt, ct);
+        return instance;
+    }
+
+    public Task OnCreatedAsync(TenantSession session, Caller caller, ObjectDefinition definition, IReadOnlyList<Guid> ids, CancellationToken ct) =>
+        StartTriggeredAsync(session, caller, definition, WorkflowTriggerType.RecordCreated, ids, ct);
+
+    public Task OnUpdatedAsync(TenantSession session, Caller caller, ObjectDefinition definition, Guid id, CancellationToken ct) =>
+        StartTriggeredAsync(session, caller, definition, WorkflowTriggerType.RecordUpdated, [id], ct);
+
+    /// <summary>
+    /// Starts each published workflow of the object with this trigger whose condition holds, unless the record is in it
+    /// already (an update of a record with a running instance does not start a second one).
+    /// </summary>
+    private async Task StartTriggeredAsync(TenantSession session, Caller caller, ObjectDefinition definition, WorkflowTriggerType trigger, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var workflows = session.Metadata.Workflows.Where(w => w.Definition.Object == definition.ApiName && w.Definition.Trigger.Type == trigger).ToList();
+        if (workflows.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var id in ids)
+        {
+            var running = await RequestsOfRecordAsync(session, definition.ApiName, id, ct);
+            foreach (var workflow in workflows)
+            {
+                if (running.Any(i => i.Workflow == workflow.Definition.ApiName && i.Status is InstanceStatus.Running or InstanceStatus.Waiting))
+                {
+                    continue;
+                }
+
+                if (workflow.Definition.Trigger.Condition is { } condition
+                    && !Evaluate(session, caller, workflow.Definition, workflow.Version, "trigger", condition, await RecordAsync(session, definition.ApiName, id, ct)))
+                {
+                    continue;
+                }
+
+                await StartAsync(session, caller, workflow, id, ct);
+            }
+        }
+
+        // The queued work belongs to the caller's transaction; the worker picks it up after the commit (or on its next poll).
+        Nudge();
+    }
+
+    /// <summary>Runs the steps that are due in one tenant, until none is left or <paramref name="max"/> have run; returns how many ran.</summary>
+    public async Task<int> RunDueAsync(TenantInfo tenant, CancellationToken ct, int max = 200)
+    {
+        var ran = 0;
+        while (ran < max)
+        {
+            var due = await DueAsync(tenant, Math.Min(50, max - ran), ct);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            var progressed = false;
+            foreach (var work in due)
+            {
+                if (await RunStepAsync(tenant, work, ct))
+                {
+                    ran++;
+                    progressed = true;
+                }
+            }
+
+            if (!progressed)
+            {
+                break;
+            }
+        }
+
+        return ran;
+    }
+
+    private async Task<List<Guid>> DueAsync(TenantInfo tenant, int limit, CancellationToken ct)
+    {
+        await using var session = await OpenAsync(tenant, ct);
+        var s = session.Statement();
+        s.Append($"SELECT \"id\" FROM {session.Table(WorkflowStore.WorkTable)} WHERE \"done_at\" IS NULL AND \"due_at\" <= {s.Parameter(WorkflowStore.TimeColumn, time.GetUtcNow())} " +
+                 $"ORDER BY \"due_at\" LIMIT {limit.ToString(CultureInfo.InvariantCulture)}");
+        var ids = new List<Guid>();
+        await using var command = session.Command(s);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add((Guid)session.Dialect.FromDb(WorkflowStore.IdColumn, reader.GetValue(0))!);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Claims and runs one queued step; false when another worker had it or it was done already.</summary>
+    private async Task<bool> RunStepAsync(TenantInfo tenant, Guid workId, CancellationToken ct)
+    {
+        Guid instanceId;
+        string stepName;
+        int seq;
+        await using (var session = await OpenAsync(tenant, ct))
+        {
+            await session.BeginAsync(ct);
+            var claimed = await ClaimAsync(session, workId, ct);
+            if (claimed is null)
+            {
+                return false;
+            }
+
+            (instanceId, stepName, seq) = claimed.Value;
+            try
+            {
+                await ExecuteAsync(session, workId, instanceId, stepName, seq, ct);
+                await session.CommitAsync(ct);
+                return true;
+            }
+            catch (PaasException error)
+            {
+                // The step cannot succeed as defined (a field refused, a script failed): the instance fails, visibly.
+                await session.DisposeAsync();
+                await FailAsync(tenant, workId, instanceId, stepName, error.Message, ct);
+                return true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Workflow step {Step} of instance {Instance} failed; it will be retried.", stepName, instanceId);
+                await session.DisposeAsync();
+                await RetryLaterAsync(tenant, workId, instanceId, stepName, ct);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Locks the work row for this transaction; null when it is done or held by another worker.</summary>
+    private static async Task<(Guid Instance, string Step, int Seq)?> ClaimAsync(TenantSession session, Guid workId, CancellationToken ct)
+    {
+        var s = session.Statement();
+        var id = s.Parameter(WorkflowStore.IdColumn, workId);
+        if (session.Dialect.Provider == DatabaseProvider.Postgres)
+        {
+            s.Append($"SELECT \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} WHERE \"id\" = {id} AND \"done_at\" IS NULL FOR UPDATE SKIP LOCKED");
+        }
+        else
+        {
+            // SQLite: the update takes the database's write lock (waiting for a competing writer to commit) and counts only
+            // if the step is still not done.
+            var claim = session.Statement();
+            claim.Append($"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"attempts\" = \"attempts\" + 1 WHERE \"id\" = {claim.Parameter(WorkflowStore.IdColumn, workId)} AND \"done_at\" IS NULL");
+            if (await session.ExecuteAsync(claim, ct) == 0)
+            {
+                return null;
+            }
+
+            s.Append($"SELECT \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} WHERE \"id\" = {id}");
+        }
+
+        await using var command = session.Command(s);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return ((Guid)session.Dialect.FromDb(WorkflowStore.IdColumn, reader.GetValue(0))!, reader.GetString(1), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
+    }
+
+    private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
+    {
+        var instance = await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
+        if (instance is null || instance.Status != InstanceStatus.Running)
+        {
+            await DoneAsync(session, workId, null, ct);
+            return;
+        }
+
+        var definition = await DefinitionAsync(session, instance.Workflow, instance.Version, ct);
+        var step = definition.Step(stepName) ?? throw new PaasException(ErrorCodes.ScriptError, $"Workflow '{definition.ApiName}' v{instance.Version} has no step '{stepName}'.");
+        var caller = SystemCaller(session, instance.SubmittedBy);
+        session.Access = null;
+        session.Scripts = new ScriptEnvironment(runner, new ScriptGovernor(Limits(session.Tenant).Scripts), caller, time);
+        string? next = null;
+        switch (step.Type)
+        {
+            case WorkflowStepType.Condition:
+                var record = await RecordAsync(session, instance.Object, instance.RecordId, ct);
+                var holds = Evaluate(session, caller, definition, instance.Version, step.Name, step.Expression!, record, instance.SubmittedBy);
+                next = step.Outcomes.GetValueOrDefault(holds ? "true" : "false");
+                break;
+            case WorkflowStepType.UpdateFields:
+                await new RecordWritePipeline(session, caller, time).UpdateAsync(Object(session, instance.Object), instance.RecordId, null,
+                    step.Fields.ToDictionary(kv => kv.Key, kv => (object?)kv.Value), ct);
+                next = step.Next;
+                break;
+            case WorkflowStepType.CreateRecord:
+                var values = step.Values.ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == System.Text.Json.JsonValueKind.String && kv.Value.GetString() == "$record.id"
+                    ? instance.RecordId.ToString()
+                    : (object?)kv.Value);
+                await new RecordWritePipeline(session, caller, time).CreateAsync(Object(session, step.Object!), [values], ct);
+                next = step.Next;
+                break;
+            case WorkflowStepType.Approval:
+                await AskAsync(session, instance, step, 1, null, ct);
+                await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Waiting, step.Name, step.Approval?.LockRecord != false, ct);
+                await DoneAsync(session, workId, null, ct);
+                return;
+            case WorkflowStepType.End:
+                await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Completed, null, false, ct, result: step.Result ?? "completed", endedAt: time.GetUtcNow());
+                await DoneAsync(session, workId, null, ct);
+                return;
+        }
+
+        if (next is null)
+        {
+            throw new PaasException(ErrorCodes.ScriptError, $"Step '{step.Name}' of workflow '{definition.ApiName}' has no next step.");
+        }
+
+        await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Running, next, false, ct);
+        await WorkflowRows.EnqueueAsync(session, instance.Id, seq + 1, next, time.GetUtcNow(), ct);
+        await DoneAsync(session, workId, null, ct);
+    }
+
+    private static async Task DoneAsync(TenantSession session, Guid workId, string? error, CancellationToken ct)
+    {
+        var s = session.Statement();
+        s.Append($"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"done_at\" = {s.Parameter(WorkflowStore.TimeColumn, DateTimeOffset.UtcNow)}, " +
+                 $"\"error\" = {s.Parameter(null, error)} WHERE \"id\" = {s.Parameter(WorkflowStore.IdColumn, workId)}");
+        await session.ExecuteAsync(s, ct);
+    }
+
+    private async Task FailAsync(TenantInfo tenant, Guid workId, Guid instanceId, string step, string message, CancellationToken ct)
+    {
+        await using var session = await OpenAsync(tenant, ct);
+        await session.BeginAsync(ct);
+        await DoneAsync(session, workId, message, ct);
+        await WorkflowRows.UpdateInstanceAsync(session, instanceId, InstanceStatus.Failed, step, false, ct, endedAt: time.GetUtcNow(), error: message);
+        await WorkflowRows.ClosePendingAsync(session, instanceId, RequestStatus.Skipped, time.GetUtcNow(), ct);
+        await session.CommitAsync(ct);
+    }
+
+    /// <summary>A step that failed for a reason outside it (the database) runs again later, at most <see cref="MaxAttempts"/> times.</summary>
+    private async Task RetryLaterAsync(TenantInfo tenant, Guid workId, Guid instanceId, string step, CancellationToken ct)
+    {
+        await using var session = await OpenAsync(tenant, ct);
+        await session.BeginAsync(ct);
+        var s = session.Statement();
+        s.Append($"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"attempts\" = \"attempts\" + 1, \"due_at\" = {s.Parameter(WorkflowStore.TimeColumn, time.GetUtcNow().AddSeconds(5))} " +
+                 $"WHERE \"id\" = {s.Parameter(WorkflowStore.IdColumn, workId)} AND \"done_at\" IS NULL RETURNING \"attempts\"");
+        var attempts = Convert.ToInt32(await session.ScalarAsync(s, ct) ?? 0, CultureInfo.InvariantCulture);
+        await session.CommitAsync(ct);
+        if (attempts >= MaxAttempts)
+        {
+            await FailAsync(tenant, workId, instanceId, step, $"Step '{step}' failed {attempts} times.", ct);
+        }
+    }
+
+    /// <summary>The definition an instance runs on: its own version, whatever is published now.</summary>
+    internal async Task<WorkflowDefinition> DefinitionAsync(TenantSession session, string apiName, int version, CancellationToken ct)
+    {
+        if (_versions.TryGetValue((session.Tenant.Id, apiName, version), out var cached))
+        {
+            return cached;
+        }
+
+        var s = session.Statement();
+        s.Append($"SELECT \"definition\" FROM {session.Table(WorkflowStore.DefinitionsTable)} WHERE \"api_name\" = {s.Parameter(null, apiName)} AND \"version\" = {s.Parameter(null, version)}");
+        var json = await session.ScalarAsync(s, ct) as string ?? throw new PaasException(ErrorCodes.Internal, $"Workflow '{apiName}' v{version} is missing.");
+        var definition = WorkflowDefinitionJson.Deserialize(json);
+        _versions[(session.Tenant.Id, apiName, version)] = definition;
+        return definition;
+    }
+
+    internal static async Task<Dictionary<string, object?>> RecordAsync(TenantSession session, string objectName, Guid id, CancellationToken ct)
+    {
+        var definition = Object(session, objectName);
+        var access = session.Access;
+        session.Access = null;
+        try
+        {
+            var record = RecordSelection.Flatten(await RecordQueryExecutor.GetAsync(session, RecordSelection.Flat(definition, definition.LiveFields.Where(f => !f.IsComputed)), id, ct));
+            return record ?? throw PaasException.NotFound($"There is no {objectName} with id {id}.");
+        }
+        finally
+        {
+            session.Access = access;
+        }
+    }
+
+    private bool Evaluate(TenantSession session, Caller caller, WorkflowDefinition definition, int version, string step, string expression, Dictionary<string, object?> record,
+        Guid? submitter = null)
+    {
+        var environment = session.Scripts ?? new ScriptEnvironment(runner, new ScriptGovernor(Limits(session.Tenant).Scripts), caller, time);
+        var source = new ScriptSource($"{session.Tenant.Slug}/workflow/{definition.ApiName}/{version}/{step}", $"{definition.ApiName}.{step}",
+            "const record = ctx.record; const submitter = ctx.submitter;\nreturn (\n" + expression + "\n);");
+        var outcome = runner.Run(new ScriptExecution
+        {
+            Script = source,
+            Kind = "workflowCondition",
+            Context = new Dictionary<string, object?>
+            {
+                ["record"] = ScriptValues.ToPlain(record),
+                ["submitter"] = (submitter ?? caller.UserId).ToString(),
+            },
+            Governor = environment.Governor,
+        });
+        return outcome.Result is true;
+    }
+
+    internal static ObjectDefinition Object(TenantSession session, string apiName) =>
+        session.Metadata.FindObject(apiName) ?? throw PaasException.Validation("object", $"There is no object '{apiName}'.");
+
+    private static Caller SystemCaller(TenantSession session, Guid user) => new(session.Tenant, user, "workflow");
+
+    private RequestLimits Limits(TenantInfo tenant) => tenant.Limits ?? defaultLimits ?? new RequestLimits();
+
+    internal async Task<TenantSession> OpenAsync(TenantInfo tenant, CancellationToken ct)
+    {
+        var snapshot = await metadata.GetAsync(tenant, ct);
+        return new TenantSession(tenant, await connector.OpenAsync(tenant, ct), connector.Dialect, snapshot);
+    }
+
+    internal static AccessContext? AccessOf(TenantMetadata metadata, Guid user) => AccessContext.Cached(metadata, user);
+}
