@@ -55,9 +55,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<PlatformMigrator>();
         services.AddSingleton<Import.RecordImporter>();
 
-        // Scripts: the sandbox itself (IScriptRunner) is registered by the host.
-        services.AddSingleton<Scripting.ScriptService>();
-        services.AddSingleton<Scripting.ScriptScheduler>();
+        // Scripts (Scripting.ScriptService, ScriptScheduler) are registered by the host together with its sandbox.
         return services;
     }
 

@@ -21,7 +21,7 @@ public sealed class GeneratedSchemaValidationTests
         ]);
         var opportunity = Object("Opportunity", "opportunities",
         [
-            .. Enum.GetValues<FieldType>().Where(t => t is not (FieldType.Id or FieldType.Lookup or FieldType.MasterDetail))
+            .. Enum.GetValues<FieldType>().Where(t => t is not (FieldType.Id or FieldType.Lookup or FieldType.MasterDetail or FieldType.Formula or FieldType.Rollup))
                 .Select(t => Field("f" + t, t) with { Values = t is FieldType.Picklist or FieldType.MultiPicklist ? ["a", "b"] : [] }),
             Field("account", FieldType.MasterDetail) with { Target = "Account", CascadeDelete = true },
             Field("partner", FieldType.Lookup) with { Target = "Account" },

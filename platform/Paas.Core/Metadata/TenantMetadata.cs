@@ -4,8 +4,14 @@ namespace Paas.Core.Metadata;
 
 /// <summary>An immutable snapshot of one tenant's metadata at a version. Every change makes a new snapshot.</summary>
 public sealed class TenantMetadata(long version, IReadOnlyList<ObjectDefinition> objects, SecurityModel? security = null,
-    IReadOnlyList<ScriptDefinition>? scripts = null, IReadOnlyList<Workflows.PublishedWorkflow>? workflows = null)
+    IReadOnlyList<ScriptDefinition>? scripts = null, IReadOnlyList<Workflows.PublishedWorkflow>? workflows = null,
+    IReadOnlyList<Workflows.StageProcessDefinition>? stageProcesses = null)
 {
+    /// <summary>Stage processes, at most one per object.</summary>
+    public IReadOnlyList<Workflows.StageProcessDefinition> StageProcesses { get; } = stageProcesses ?? [];
+
+    public Workflows.StageProcessDefinition? FindStageProcess(string objectApiName) => StageProcesses.FirstOrDefault(p => p.Object == objectApiName);
+
     private readonly IReadOnlyList<ScriptDefinition> _scripts = scripts ?? [];
 
     /// <summary>The published version of each workflow.</summary>

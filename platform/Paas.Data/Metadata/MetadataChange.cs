@@ -53,12 +53,20 @@ public sealed class MetadataChange(TenantSession session, TenantMetadata before)
     public void SaveWorkflow(Core.Workflows.PublishedWorkflow workflow) =>
         Workflows = Workflows.Where(w => w.Definition.ApiName != workflow.Definition.ApiName).Append(workflow).OrderBy(w => w.Definition.ApiName, StringComparer.Ordinal).ToList();
 
+    /// <summary>Stage processes as changed so far (starts as the snapshot's).</summary>
+    public IReadOnlyList<Core.Workflows.StageProcessDefinition> StageProcesses { get; private set; } = before.StageProcesses;
+
+    public void SaveStageProcess(Core.Workflows.StageProcessDefinition process) =>
+        StageProcesses = StageProcesses.Where(p => p.Object != process.Object).Append(process).OrderBy(p => p.Object, StringComparer.Ordinal).ToList();
+
+    public void RemoveStageProcess(string objectApiName) => StageProcesses = StageProcesses.Where(p => p.Object != objectApiName).ToList();
+
     internal IReadOnlyDictionary<string, ObjectDefinition?> Changes => _changes;
 
     internal TenantMetadata After(long version)
     {
         var objects = before.AllObjects.Where(o => !_changes.ContainsKey(o.ApiName)).ToList();
         objects.AddRange(_changes.Values.OfType<ObjectDefinition>());
-        return new TenantMetadata(version, objects.OrderBy(o => o.ApiName, StringComparer.Ordinal).ToList(), Security, Scripts, Workflows);
+        return new TenantMetadata(version, objects.OrderBy(o => o.ApiName, StringComparer.Ordinal).ToList(), Security, Scripts, Workflows, StageProcesses);
     }
 }

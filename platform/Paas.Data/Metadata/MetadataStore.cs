@@ -26,6 +26,7 @@ public static class MetadataStore
         await SecurityStore.CreateTablesAsync(session, ct);
         await Scripting.ScriptStore.CreateTablesAsync(session, ct);
         await Workflows.WorkflowStore.CreateTablesAsync(session, ct);
+        await Workflows.StageStore.CreateTablesAsync(session, ct);
     }
 
     public static async Task<long> ReadVersionAsync(TenantSession session, CancellationToken ct)
@@ -59,7 +60,7 @@ public static class MetadataStore
 
         await reader.DisposeAsync();
         return new TenantMetadata(version, objects, await SecurityStore.LoadAsync(session, ct), await Scripting.ScriptStore.LoadAsync(session, ct),
-            await Workflows.WorkflowStore.LoadPublishedAsync(session, ct));
+            await Workflows.WorkflowStore.LoadPublishedAsync(session, ct), await Workflows.StageStore.LoadAsync(session, ct));
     }
 
     public static async Task SaveObjectAsync(TenantSession session, ObjectDefinition definition, CancellationToken ct)

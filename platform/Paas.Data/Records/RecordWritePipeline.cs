@@ -5,6 +5,7 @@ using Paas.Core.Tenancy;
 using Paas.Data.Metadata;
 using Paas.Data.Scripting;
 using Paas.Data.Security;
+using Paas.Data.Workflows;
 using Paas.Data.Storage;
 
 namespace Paas.Data.Records;
@@ -73,6 +74,22 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
         }
 
         await RecordSql.InsertAsync(session, definition, rows, ct);
+        if (session.Metadata.FindStageProcess(definition.ApiName) is { } stages)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].GetValueOrDefault(stages.Field) is string stage)
+                {
+                    if (stages.IndexOf(stage) < 0)
+                    {
+                        throw PaasException.Validation(batch ? $"inputs[{i}].{stages.Field}" : stages.Field, $"'{stage}' is not a stage of the {definition.ApiName} stage process.");
+                    }
+
+                    await StageGuard.EnteredAsync(session, caller, time, stages, ids[i], stage, ct);
+                }
+            }
+        }
+
         scripts?.After(rows, null, batch ? "inputs" : null);
         if (session.Workflows is { } workflows && session.Metadata.Workflows.Any(w => w.Definition.Object == definition.ApiName))
         {
@@ -109,6 +126,23 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
 
         CheckOwners([values], null);
         await RelationChecker.CheckAsync(session, definition, [values], null, ct);
+        var stages = session.Metadata.FindStageProcess(definition.ApiName) is { } process && values.ContainsKey(process.Field) ? process : null;
+        string? enteredStage = null;
+        if (stages is not null)
+        {
+            var stored = old ?? await StoredAsync(definition, id, ct) ?? throw PaasException.NotFound($"There is no {definition.ApiName} with id {id}.");
+            var merged = new Dictionary<string, object?>(stored, StringComparer.Ordinal);
+            foreach (var (name, value) in values)
+            {
+                merged[name] = value;
+            }
+
+            var from = stored.GetValueOrDefault(stages.Field) as string;
+            var to = values[stages.Field] as string;
+            await StageGuard.CheckTransitionAsync(session, stages, from, to, merged, process => StageStore.ApprovedAsync(session, process, id, ct));
+            enteredStage = from == to ? null : to;
+        }
+
         var before = await HistoryBeforeAsync(definition, id, values, ct);
         values[SystemFields.UpdatedAt] = Core.Records.FieldValueCoercer.TruncateToMicroseconds(time.GetUtcNow());
         values[SystemFields.UpdatedBy] = caller.UserId;
@@ -117,6 +151,11 @@ public sealed class RecordWritePipeline(TenantSession session, Caller caller, Ti
             if (before is not null)
             {
                 await FieldHistory.RecordAsync(session, definition, id, before, values, caller.UserId, time.GetUtcNow(), ct);
+            }
+
+            if (stages is not null && enteredStage is not null)
+            {
+                await StageGuard.EnteredAsync(session, caller, time, stages, id, enteredStage, ct);
             }
 
             if (scripts is not null)

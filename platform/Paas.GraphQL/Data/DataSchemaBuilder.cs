@@ -93,6 +93,10 @@ public sealed class DataSchemaBuilder
         {
             AddShareRecord(mutation);
             ApprovalSchema.AddTo(query, mutation, _shared);
+            if (_metadata.StageProcesses.Count > 0)
+            {
+                StageSchema.AddTo(query, mutation, _shared);
+            }
         }
 
         var schema = new GeneratedSchema { Query = query, Mutation = mutation.Fields.Count > 0 ? mutation : null };

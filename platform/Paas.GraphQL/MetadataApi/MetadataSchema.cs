@@ -18,6 +18,9 @@ public sealed class MetadataRequestContext(Caller caller, MetadataService servic
     /// <summary>Workflow definitions; null when the host runs without workflows.</summary>
     public Paas.Workflows.Runtime.WorkflowDefinitionService? Workflows { get; init; }
 
+    /// <summary>Stage processes; null when the host runs without workflows.</summary>
+    public Paas.Workflows.Stages.StageProcessService? Stages { get; init; }
+
     /// <summary>The platform's limits, for a tenant without its own.</summary>
     public RequestLimits DefaultLimits => defaultLimits ?? new RequestLimits();
     public MetadataService Service => service;

@@ -33,6 +33,22 @@ public static class WorkflowMetadataSchema
             async c => await Service(c).ListAsync(Ctx(c).Tenant, c.GetArgument<string?>("apiName"), c.CancellationToken)));
         query.AddField(Field("workflowSchema", nonNullStr, [], _ => Task.FromResult<object?>(WorkflowValidator.SchemaJson)));
 
+        var stageProcess = new ObjectGraphType { Name = "StageProcess" };
+        SharedTypes.AddField(stageProcess, "object", nonNullStr, p => ((StageProcessDefinition)p!).Object);
+        SharedTypes.AddField(stageProcess, "field", nonNullStr, p => ((StageProcessDefinition)p!).Field);
+        SharedTypes.AddField(stageProcess, "stages", new NonNullGraphType(new ListGraphType(new NonNullGraphType(str))), p => ((StageProcessDefinition)p!).Stages.Select(s => s.Value).ToList());
+        SharedTypes.AddField(stageProcess, "definition", nonNullStr, p => System.Text.Json.JsonSerializer.Serialize((StageProcessDefinition)p!, WorkflowDefinitionJson.Options));
+        query.AddField(Field("stageProcesses", new NonNullGraphType(new ListGraphType(new NonNullGraphType(stageProcess))), [],
+            async c =>
+            {
+                Stages(c);
+                return (await Ctx(c).Service.GetAsync(Ctx(c).Tenant, c.CancellationToken)).StageProcesses;
+            }));
+        mutation.AddField(Field("setStageProcess", new NonNullGraphType(stageProcess), [new QueryArgument(new NonNullGraphType(json)) { Name = "definition" }],
+            async c => await Stages(c).SetAsync(Ctx(c).Caller, DefinitionText(c.GetArgument<object?>("definition")), c.CancellationToken)));
+        mutation.AddField(Field("deleteStageProcess", new NonNullGraphType(new BooleanGraphType()), [new QueryArgument(nonNullStr) { Name = "object" }],
+            async c => await Stages(c).DeleteAsync(Ctx(c).Caller, c.GetArgument<string>("object"), c.CancellationToken)));
+
         mutation.AddField(Field("saveWorkflow", new NonNullGraphType(version), [new QueryArgument(new NonNullGraphType(json)) { Name = "definition", Description = "The definition: a JSON object, or its text." }],
             async c => await Service(c).SaveDraftAsync(Ctx(c).Caller, DefinitionText(c.GetArgument<object?>("definition")), c.CancellationToken)));
         mutation.AddField(Field("publishWorkflow", new NonNullGraphType(version),
@@ -50,6 +66,16 @@ public static class WorkflowMetadataSchema
         }
 
         return Ctx(context).Workflows ?? throw new InvalidOperationException("The metadata API was built without the workflow service.");
+    }
+
+    private static Paas.Workflows.Stages.StageProcessService Stages(IResolveFieldContext context)
+    {
+        if (Ctx(context).Caller.Access is { System.ManageMetadata: false })
+        {
+            throw PaasException.Forbidden("Stage processes need the Manage Metadata permission.");
+        }
+
+        return Ctx(context).Stages ?? throw new InvalidOperationException("The metadata API was built without the stage process service.");
     }
 
     /// <summary>A definition sent as a GraphQL object or as JSON text; either way the validator reads its text.</summary>

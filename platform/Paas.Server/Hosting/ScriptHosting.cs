@@ -42,6 +42,8 @@ public static class ScriptHosting
         var options = (configuration.GetSection("Paas:Scripts").Get<ScriptHostingOptions>() ?? new ScriptHostingOptions()).Validate();
         services.AddSingleton(options);
         services.AddSingleton<IScriptRunner>(new JintScriptRunner(new JintScriptRunnerOptions { MaxExecutionTime = TimeSpan.FromSeconds(options.MaxExecutionSeconds) }));
+        services.AddSingleton<ScriptService>();
+        services.AddSingleton<ScriptScheduler>();
         services.AddSingleton<ScriptSchedulerService>();
         services.AddHostedService(s => s.GetRequiredService<ScriptSchedulerService>());
         return services;

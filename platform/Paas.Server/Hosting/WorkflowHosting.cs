@@ -31,6 +31,7 @@ public static class WorkflowHosting
         services.AddSingleton((configuration.GetSection("Paas:Workflows").Get<WorkflowHostingOptions>() ?? new WorkflowHostingOptions()).Validate());
         services.AddSingleton<WorkflowValidator>();
         services.AddSingleton<WorkflowDefinitionService>();
+        services.AddSingleton<Paas.Workflows.Stages.StageProcessService>();
         services.AddSingleton<WorkflowRuntime>();
         services.AddSingleton<Paas.Data.Workflows.IWorkflowStarter>(s => s.GetRequiredService<WorkflowRuntime>());
         services.AddHostedService<WorkflowWorker>();
