@@ -28,6 +28,18 @@ public enum WorkflowStepType
 
     /// <summary>Ends the instance with the step's <see cref="WorkflowStep.Result"/>.</summary>
     End,
+
+    /// <summary>Waits until a date or time of the record, or for a duration, then continues with <c>next</c>.</summary>
+    Wait,
+}
+
+/// <summary>How long a WAIT step waits: until the record's <see cref="UntilField"/> (plus <see cref="Minutes"/>), or <see cref="Minutes"/> from now.</summary>
+public sealed record WaitSettings
+{
+    /// <summary>A DATE (midnight UTC) or DATETIME field of the record; empty: no wait.</summary>
+    public string? UntilField { get; init; }
+
+    public int? Minutes { get; init; }
 }
 
 public enum ApproverType
@@ -77,6 +89,11 @@ public sealed record ApprovalSettings
 
     /// <summary>While the step waits, the record cannot be edited except by its approvers and admins.</summary>
     public bool LockRecord { get; init; } = true;
+
+    /// <summary>After this many minutes without a decision, the pending requests go to <see cref="EscalateTo"/>.</summary>
+    public int? EscalateAfterMinutes { get; init; }
+
+    public ApproverSpec? EscalateTo { get; init; }
 }
 
 /// <summary>One step of a workflow graph.</summary>
@@ -106,6 +123,8 @@ public sealed record WorkflowStep
 
     /// <summary>End: the instance's result, e.g. <c>approved</c> or <c>rejected</c>.</summary>
     public string? Result { get; init; }
+
+    public WaitSettings? Wait { get; init; }
 }
 
 public sealed record WorkflowTrigger

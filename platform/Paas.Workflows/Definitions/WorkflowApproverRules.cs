@@ -23,6 +23,25 @@ internal static class WorkflowApproverRules
                 CheckOne(security, approver, $"{path}.approval.approvers[{i}]", errors);
             }
         }
+
+        if (step.Approval.EscalateAfterMinutes is not null && step.Approval.EscalateTo is null)
+        {
+            errors.Add(path + ".approval.escalateTo", "'escalateAfterMinutes' needs 'escalateTo': who gets the pending requests.");
+        }
+        else if (step.Approval.EscalateTo is { } escalateTo)
+        {
+            if (step.Approval.EscalateAfterMinutes is null)
+            {
+                errors.Add(path + ".approval.escalateAfterMinutes", "'escalateTo' needs 'escalateAfterMinutes': when the step escalates.");
+            }
+
+            if (escalateTo.Type == ApproverType.ManagerChain)
+            {
+                errors.Add(path + ".approval.escalateTo", "A step escalates to a user, a role, the submitter's manager or a queue, not a manager chain.");
+            }
+
+            CheckOne(security, escalateTo, path + ".approval.escalateTo", errors);
+        }
     }
 
     private static void CheckOne(SecurityModel security, ApproverSpec approver, string path, FieldErrorList errors)

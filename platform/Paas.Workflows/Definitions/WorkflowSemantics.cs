@@ -52,6 +52,18 @@ internal sealed class WorkflowSemantics(TenantMetadata metadata, IScriptRunner r
             case WorkflowStepType.CreateRecord:
                 WorkflowRecordRules.CheckCreate(metadata, definition.Object, step, path, errors);
                 break;
+            case WorkflowStepType.Wait:
+                if (step.Wait is null || (step.Wait.UntilField is null && step.Wait.Minutes is null))
+                {
+                    errors.Add(path + ".wait", "A WAIT step needs 'untilField' or 'minutes'.");
+                }
+                else if (step.Wait.UntilField is { } until && workflowObject is not null
+                         && workflowObject.FindField(until) is not { Type: FieldType.Date or FieldType.DateTime })
+                {
+                    errors.Add(path + ".wait.untilField", $"'{workflowObject.ApiName}' has no DATE or DATETIME field '{until}'.");
+                }
+
+                break;
             case WorkflowStepType.End when step.Result is { } result && !DefinitionNames.IsStepName(result):
                 errors.Add(path + ".result", "A result must start with a small letter, followed by up to 59 letters, digits or underscores.");
                 break;

@@ -53,6 +53,12 @@ public sealed partial class WorkflowRuntime
             throw new PaasException(ErrorCodes.ValidationFailed, $"Step '{step.Name}' of '{instance.Workflow}' has no active approver.");
         }
 
+        if (step.Approval!.EscalateAfterMinutes is { } minutes && step.Approval.EscalateTo is not null)
+        {
+            await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct),
+                $"{EscalationPrefix}{step.Name}:{level.ToString(System.Globalization.CultureInfo.InvariantCulture)}", time.GetUtcNow().AddMinutes(minutes), ct);
+        }
+
         foreach (var approver in approvers)
         {
             await WorkflowRows.InsertRequestAsync(session, new ApprovalRequest
@@ -159,6 +165,59 @@ public sealed partial class WorkflowRuntime
         }
 
         return request with { Status = approve ? RequestStatus.Approved : RequestStatus.Rejected, Comment = comment };
+    }
+
+    /// <summary>Queued escalations are steps named <c>~escalate:{step}:{level}</c>.</summary>
+    internal const string EscalationPrefix = "~escalate:";
+
+    /// <summary>
+    /// The step is still undecided when its escalation time comes: its pending requests go to the escalation approvers
+    /// (reassigned, so the history shows from whom). An answered or recalled step has nothing pending and is left alone.
+    /// </summary>
+    private async Task EscalateAsync(TenantSession session, WorkflowInstance instance, string work, CancellationToken ct)
+    {
+        var parts = work[EscalationPrefix.Length..].Split(':');
+        if (instance.Status != InstanceStatus.Waiting || instance.CurrentStep != parts[0])
+        {
+            return;
+        }
+
+        var level = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        var definition = await DefinitionAsync(session, instance.Workflow, instance.Version, ct);
+        var step = definition.Step(parts[0])!;
+        var pending = await WorkflowRows.RequestsAsync(session, "a.\"instance_id\" = {0} AND a.\"step\" = {1} AND a.\"level\" = {2} AND a.\"status\" = 'PENDING'",
+            (s, p) =>
+            {
+                p.Add(s.Parameter(WorkflowStore.IdColumn, instance.Id));
+                p.Add(s.Parameter(null, step.Name));
+                p.Add(s.Parameter(null, level));
+            }, ct);
+        var targets = Resolve(session.Metadata.Security, new ApprovalSettings { Approvers = [step.Approval!.EscalateTo!] }, instance.SubmittedBy, 1, null).Distinct().ToList();
+        if (pending.Count == 0 || targets.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var request in pending)
+        {
+            await WorkflowRows.AnswerAsync(session, request.Id, RequestStatus.Reassigned, "Escalated: no answer in time.", instance.SubmittedBy, time.GetUtcNow(), ct);
+        }
+
+        // One request per escalation approver stands in for all the unanswered ones, so the step's mode counts them as one answer each.
+        foreach (var target in targets)
+        {
+            await WorkflowRows.InsertRequestAsync(session, new ApprovalRequest
+            {
+                Id = Guid.CreateVersion7(),
+                InstanceId = instance.Id,
+                Step = step.Name,
+                Level = level,
+                Approver = target,
+                Status = RequestStatus.Pending,
+                CreatedAt = time.GetUtcNow(),
+                ReassignedFrom = pending[0].Approver,
+            }, ct);
+        }
     }
 
     /// <summary>"approved", "rejected" or null while undecided.</summary>

@@ -129,12 +129,12 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
     }
 
     /// <summary>Runs the steps that are due in one tenant, until none is left or <paramref name="max"/> have run; returns how many ran.</summary>
-    public async Task<int> RunDueAsync(TenantInfo tenant, CancellationToken ct, int max = 200)
+    public async Task<int> RunDueAsync(TenantInfo tenant, CancellationToken ct, int max = 200, DateTimeOffset? now = null)
     {
         var ran = 0;
         while (ran < max)
         {
-            var due = await DueAsync(tenant, Math.Min(50, max - ran), ct);
+            var due = await DueAsync(tenant, Math.Min(50, max - ran), now ?? time.GetUtcNow(), ct);
             if (due.Count == 0)
             {
                 break;
@@ -159,11 +159,11 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         return ran;
     }
 
-    private async Task<List<Guid>> DueAsync(TenantInfo tenant, int limit, CancellationToken ct)
+    private async Task<List<Guid>> DueAsync(TenantInfo tenant, int limit, DateTimeOffset now, CancellationToken ct)
     {
         await using var session = await OpenAsync(tenant, ct);
         var s = session.Statement();
-        s.Append($"SELECT \"id\" FROM {session.Table(WorkflowStore.WorkTable)} WHERE \"done_at\" IS NULL AND \"due_at\" <= {s.Parameter(WorkflowStore.TimeColumn, time.GetUtcNow())} " +
+        s.Append($"SELECT \"id\" FROM {session.Table(WorkflowStore.WorkTable)} WHERE \"done_at\" IS NULL AND \"due_at\" <= {s.Parameter(WorkflowStore.TimeColumn, now)} " +
                  $"ORDER BY \"due_at\" LIMIT {limit.ToString(CultureInfo.InvariantCulture)}");
         var ids = new List<Guid>();
         await using var command = session.Command(s);
@@ -251,6 +251,13 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
     private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
     {
         var instance = await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
+        if (stepName.StartsWith(EscalationPrefix, StringComparison.Ordinal) && instance is not null)
+        {
+            await EscalateAsync(session, instance, stepName, ct);
+            await DoneAsync(session, workId, null, ct);
+            return;
+        }
+
         if (instance is null || instance.Status != InstanceStatus.Running)
         {
             await DoneAsync(session, workId, null, ct);
@@ -263,8 +270,24 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         session.Access = null;
         session.Scripts = new ScriptEnvironment(runner, new ScriptGovernor(Limits(session.Tenant).Scripts), caller, time);
         string? next = null;
+        var dueAt = time.GetUtcNow();
         switch (step.Type)
         {
+            case WorkflowStepType.Wait:
+                var waiting = await RecordAsync(session, instance.Object, instance.RecordId, ct);
+                if (step.Wait?.UntilField is { } until)
+                {
+                    dueAt = waiting.GetValueOrDefault(until) switch
+                    {
+                        DateOnly date => new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+                        DateTimeOffset at => at,
+                        _ => dueAt,
+                    };
+                }
+
+                dueAt = dueAt.AddMinutes(step.Wait?.Minutes ?? 0);
+                next = step.Next;
+                break;
             case WorkflowStepType.Condition:
                 var record = await RecordAsync(session, instance.Object, instance.RecordId, ct);
                 var holds = Evaluate(session, caller, definition, instance.Version, step.Name, step.Expression!, record, instance.SubmittedBy);
@@ -299,7 +322,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         }
 
         await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Running, next, false, ct);
-        await WorkflowRows.EnqueueAsync(session, instance.Id, seq + 1, next, time.GetUtcNow(), ct);
+        await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct), next, dueAt, ct);
         await DoneAsync(session, workId, null, ct);
     }
 

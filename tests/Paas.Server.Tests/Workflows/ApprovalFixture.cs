@@ -93,6 +93,13 @@ internal sealed class ApprovalFixture
         return await Server.Services.GetRequiredService<WorkflowRuntime>().RunDueAsync(tenant, CancellationToken.None);
     }
 
+    /// <summary>Runs what is due at <paramref name="now"/>, as the worker would when that time has come.</summary>
+    public async Task<int> RunWorkerAtAsync(DateTimeOffset now)
+    {
+        var tenant = await TenantAsync();
+        return await Server.Services.GetRequiredService<WorkflowRuntime>().RunDueAsync(tenant, CancellationToken.None, now: now);
+    }
+
     public async Task<TenantInfo> TenantAsync() =>
         (await Server.Services.GetRequiredService<TenantCatalog>().FindAsync(PaasServer.BootstrapTenant, CancellationToken.None))!;
 

@@ -355,4 +355,48 @@ public sealed class ApprovalTests
         await f.RunWorkerAsync();
         Assert.Equal(2, (long)(await server.DataOkAsync("{ tasks { totalCount } }"))["tasks"]!["totalCount"]!);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Waits_and_escalations_happen_when_their_time_comes(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider, NoWorker);
+        var f = await ApprovalFixture.CreateAsync(server);
+        await f.PublishAsync(new
+        {
+            apiName = "slow", @object = "Quote", start = "ask",
+            steps = new object[]
+            {
+                new
+                {
+                    name = "ask", type = "APPROVAL",
+                    approval = new { approvers = new[] { new { type = "MANAGER" } }, escalateAfterMinutes = 60, escalateTo = new { type = "USER", user = f.Vp.Id } },
+                    outcomes = new { approved = "cooling", rejected = "end" },
+                },
+                new { name = "cooling", type = "WAIT", wait = new { minutes = 120 }, next = "approved" },
+                new { name = "approved", type = "UPDATE_FIELDS", fields = new { status = "Approved" }, next = "end" },
+                new { name = "end", type = "END" },
+            },
+        });
+        var quote = await f.QuoteAsync("Q-slow", 5, f.Rep.Key);
+        await f.SubmitAsync(quote, f.Rep.Key);
+        await f.RunWorkerAsync();
+        Assert.Single(await f.InboxAsync(f.Manager.Key));
+
+        // Nothing is due before the escalation time; after it the VP has the request instead of the manager.
+        Assert.Equal(0, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(30)));
+        Assert.Equal(1, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(61)));
+        Assert.Empty(await f.InboxAsync(f.Manager.Key));
+        var escalated = await f.PendingRequestAsync(f.Vp.Key);
+        (await f.AnswerAsync("approve", escalated, f.Vp.Key)).AssertOk();
+
+        // The WAIT step holds the instance for two hours.
+        Assert.Equal(1, await f.RunWorkerAsync());
+        Assert.Equal(0, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(100)));
+        Assert.Equal("Draft", (string?)(await f.QuoteStateAsync(quote))["status"]);
+        Assert.Equal(2, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(121)));
+        Assert.Equal("Approved", (string?)(await f.QuoteStateAsync(quote))["status"]);
+        var requests = (await f.HistoryAsync(quote))[0]!["requests"]!.AsArray();
+        Assert.Equal(["REASSIGNED", "APPROVED"], requests.Select(r => (string?)r!["status"]));
+    }
 }

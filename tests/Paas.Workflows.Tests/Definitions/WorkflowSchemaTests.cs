@@ -73,7 +73,7 @@ public sealed class WorkflowSchemaTests
         var schema = WorkflowSchema.Load(WorkflowValidator.SchemaJson);
 
         Assert.Equal(["apiName", "object", "start", "steps"], schema.RequiredProperties);
-        Assert.Equal(5, schema.Definitions["step"].OneOf.Count);
+        Assert.Equal(Enum.GetValues<Paas.Core.Workflows.WorkflowStepType>().Length, schema.Definitions["step"].OneOf.Count);
     }
 
     /// <summary>Visits every schema (not every JSON object: "properties" is a map of schemas, not a schema).</summary>

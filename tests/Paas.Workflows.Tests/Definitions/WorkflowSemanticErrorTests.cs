@@ -214,4 +214,34 @@ public sealed class WorkflowSemanticErrorTests
         HasError(errors, "definition.steps[10]", "Step 'orphan' can never be reached");
         HasCount(errors, 7);
     }
+
+    [Fact]
+    public void Wait_steps_and_escalations_are_checked()
+    {
+        var json = Sample();
+        json["steps"]!.AsArray().Add(JsonNode.Parse("""{ "name": "pause", "type": "WAIT", "wait": { "untilField": "amount" }, "next": "followUp" }"""));
+        Step(json, "approve")["next"] = "pause";
+        Step(json, "managerApproval")["approval"]!["escalateAfterMinutes"] = 60;
+
+        var errors = Errors(json);
+
+        HasError(errors, "definition.steps[10].wait.untilField", "no DATE or DATETIME field 'amount'");
+        HasError(errors, "definition.steps[1].approval.escalateTo", "'escalateAfterMinutes' needs 'escalateTo'");
+        HasCount(errors, 2);
+    }
+
+    [Fact]
+    public void A_valid_wait_and_escalation_pass()
+    {
+        var json = Sample();
+        json["steps"]!.AsArray().Add(JsonNode.Parse("""{ "name": "pause", "type": "WAIT", "wait": { "minutes": 30 }, "next": "followUp" }"""));
+        Step(json, "approve")["next"] = "pause";
+        Step(json, "managerApproval")["approval"]!["escalateAfterMinutes"] = 60;
+        Step(json, "managerApproval")["approval"]!["escalateTo"] = JsonNode.Parse("""{ "type": "ROLE", "role": "salesDirector" }""");
+
+        var definition = Validator.Validate(json.ToJsonString(), Metadata);
+
+        Assert.Equal(30, definition.Step("pause")!.Wait!.Minutes);
+        Assert.Equal(60, definition.Step("managerApproval")!.Approval!.EscalateAfterMinutes);
+    }
 }
