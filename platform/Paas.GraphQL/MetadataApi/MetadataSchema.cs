@@ -21,6 +21,8 @@ public sealed class MetadataRequestContext(Caller caller, MetadataService servic
     /// <summary>Stage processes; null when the host runs without workflows.</summary>
     public Paas.Workflows.Stages.StageProcessService? Stages { get; init; }
 
+    public Paas.Workflows.Runtime.WorkflowSimulator? Simulator { get; init; }
+
     /// <summary>The platform's limits, for a tenant without its own.</summary>
     public RequestLimits DefaultLimits => defaultLimits ?? new RequestLimits();
     public MetadataService Service => service;

@@ -49,6 +49,47 @@ public static class WorkflowMetadataSchema
         mutation.AddField(Field("deleteStageProcess", new NonNullGraphType(new BooleanGraphType()), [new QueryArgument(nonNullStr) { Name = "object" }],
             async c => await Stages(c).DeleteAsync(Ctx(c).Caller, c.GetArgument<string>("object"), c.CancellationToken)));
 
+        var simulated = new ObjectGraphType { Name = "SimulatedStep" };
+        SharedTypes.AddField(simulated, "step", nonNullStr, v => ((SimulatedStep)v!).Step);
+        SharedTypes.AddField(simulated, "type", nonNullStr, v => System.Text.Json.JsonNamingPolicy.SnakeCaseUpper.ConvertName(((SimulatedStep)v!).Type.ToString()));
+        SharedTypes.AddField(simulated, "outcome", str, v => ((SimulatedStep)v!).Outcome);
+        SharedTypes.AddField(simulated, "approvers", new NonNullGraphType(new ListGraphType(new NonNullGraphType(new IdGraphType()))), v => ((SimulatedStep)v!).Approvers);
+        SharedTypes.AddField(simulated, "detail", str, v => ((SimulatedStep)v!).Detail);
+        query.AddField(Field("simulateWorkflow", new NonNullGraphType(new ListGraphType(new NonNullGraphType(simulated))),
+            [new QueryArgument(json) { Name = "definition", Description = "A draft to try; or give apiName for the latest saved version." }, new QueryArgument(str) { Name = "apiName" },
+             new QueryArgument(new NonNullGraphType(new IdGraphType())) { Name = "recordId" },
+             new QueryArgument(json) { Name = "decisions", Description = "Approval step name → 'approved' or 'rejected' (default approved)." },
+             new QueryArgument(new IdGraphType()) { Name = "submitter", Description = "Who submits (default: you); managers are found from this user." }],
+            async c =>
+            {
+                var service = Service(c);
+                var simulator = Ctx(c).Simulator ?? throw new InvalidOperationException("The metadata API was built without the workflow simulator.");
+                string definition;
+                if (c.GetArgument<object?>("definition") is { } given)
+                {
+                    definition = DefinitionText(given);
+                }
+                else
+                {
+                    var apiName = c.GetArgument<string?>("apiName") ?? throw PaasException.Validation("apiName", "Give a definition or the apiName of a saved workflow.");
+                    var latest = (await service.ListAsync(Ctx(c).Tenant, apiName, c.CancellationToken)).FirstOrDefault()
+                        ?? throw PaasException.Validation("apiName", $"There is no workflow '{apiName}'.");
+                    definition = WorkflowDefinitionJson.Serialize(latest.Definition);
+                }
+
+                var id = c.GetArgument<object?>("recordId") is string s && Guid.TryParseExact(s, "D", out var parsed) ? parsed : throw PaasException.NotFound("There is no record with that id.");
+                var decisions = c.GetArgument<object?>("decisions") is IDictionary<string, object?> map
+                    ? map.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "")
+                    : new Dictionary<string, string>();
+                Guid? submitter = c.GetArgument<object?>("submitter") switch
+                {
+                    null => null,
+                    string text when Guid.TryParseExact(text, "D", out var user) => user,
+                    _ => throw PaasException.Validation("submitter", "The submitter is a user id."),
+                };
+                return await simulator.SimulateAsync(Ctx(c).Caller, definition, id, decisions, submitter, c.CancellationToken);
+            }));
+
         mutation.AddField(Field("saveWorkflow", new NonNullGraphType(version), [new QueryArgument(new NonNullGraphType(json)) { Name = "definition", Description = "The definition: a JSON object, or its text." }],
             async c => await Service(c).SaveDraftAsync(Ctx(c).Caller, DefinitionText(c.GetArgument<object?>("definition")), c.CancellationToken)));
         mutation.AddField(Field("publishWorkflow", new NonNullGraphType(version),

@@ -42,14 +42,15 @@ public static class GraphQLEndpoints
     }
 
     private static async Task MetadataAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, MetadataService service, MetadataCache metadata,
-        ScriptService scripts, GraphQLHttpOptions options, WorkflowDefinitionService workflows, Paas.Workflows.Stages.StageProcessService stages)
+        ScriptService scripts, GraphQLHttpOptions options, WorkflowDefinitionService workflows, Paas.Workflows.Stages.StageProcessService stages,
+        WorkflowSimulator simulator)
     {
         if (await TenantCallerAsync(http, metadata) is not { } caller)
         {
             return;
         }
 
-        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service, scripts, options.DefaultLimits) { Workflows = workflows, Stages = stages }, CorrelationId.Of(http), caller.Tenant.Limits);
+        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service, scripts, options.DefaultLimits) { Workflows = workflows, Stages = stages, Simulator = simulator }, CorrelationId.Of(http), caller.Tenant.Limits);
     }
 
     private static async Task PlatformAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, TenantCatalog catalog)

@@ -33,6 +33,7 @@ public static class WorkflowHosting
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<Paas.Workflows.Stages.StageProcessService>();
         services.AddSingleton<WorkflowRuntime>();
+        services.AddSingleton<WorkflowSimulator>();
         services.AddSingleton<Paas.Data.Workflows.IWorkflowStarter>(s => s.GetRequiredService<WorkflowRuntime>());
         services.AddHostedService<WorkflowWorker>();
         return services;

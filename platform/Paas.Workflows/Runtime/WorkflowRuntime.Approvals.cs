@@ -74,7 +74,7 @@ public sealed partial class WorkflowRuntime
         }
     }
 
-    private static IEnumerable<Guid> Resolve(SecurityModel security, ApprovalSettings settings, Guid submitter, int level, Guid? previous)
+    internal static IEnumerable<Guid> Resolve(SecurityModel security, ApprovalSettings settings, Guid submitter, int level, Guid? previous)
     {
         foreach (var spec in settings.Approvers)
         {

@@ -399,4 +399,30 @@ public sealed class ApprovalTests
         var requests = (await f.HistoryAsync(quote))[0]!["requests"]!.AsArray();
         Assert.Equal(["REASSIGNED", "APPROVED"], requests.Select(r => (string?)r!["status"]));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_simulation_shows_the_path_and_the_approvers_and_changes_nothing(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider, NoWorker);
+        var f = await ApprovalFixture.CreateAsync(server);
+        var quote = await f.QuoteAsync("Q-sim", 40, f.Rep.Key);
+        const string simulate = "query($d: JSON, $a: String, $id: ID!, $decisions: JSON, $by: ID) { simulateWorkflow(definition: $d, apiName: $a, recordId: $id, decisions: $decisions, submitter: $by) { step type outcome approvers detail } }";
+
+        var draft = await server.MetadataOkAsync(simulate, new { d = Discount(), a = (string?)null, id = quote, decisions = (object?)null, by = f.Rep.Id });
+        var steps = draft["simulateWorkflow"]!.AsArray();
+        Assert.Equal(["pending", "manager", "big", "finance", "approved", "followUp", "done"], steps.Select(s => (string?)s!["step"]));
+        Assert.Equal([f.Manager.Id], steps[1]!["approvers"]!.AsArray().Select(a => (string?)a));
+        Assert.Equal(2, steps[3]!["approvers"]!.AsArray().Count);
+        Assert.Equal("true", (string?)steps[2]!["outcome"]);
+
+        await server.MetadataOkAsync("mutation($d: JSON!) { saveWorkflow(definition: $d) { version } }", new { d = Discount() });
+        var rejected = await server.MetadataOkAsync(simulate, new { d = (object?)null, a = "discount", id = quote, decisions = new { finance = "rejected" }, by = f.Rep.Id });
+        Assert.Equal("closed", (string?)rejected["simulateWorkflow"]!.AsArray().Last()!["step"]);
+
+        // Nothing happened to the record, and no instance exists.
+        Assert.Equal("Draft", (string?)(await f.QuoteStateAsync(quote))["status"]);
+        Assert.Empty(await f.HistoryAsync(quote));
+        Assert.Equal(0, (long)(await server.DataOkAsync("{ tasks { totalCount } }"))["tasks"]!["totalCount"]!);
+    }
 }
