@@ -58,7 +58,7 @@ internal sealed partial class BenchRun(BenchOptions options)
         if (Pg)
         {
             _pg = await PostgresInstance.StartAsync(Path.Combine(_workDirectory, "pg"), Log, ct);
-            if (!options.Scripts)
+            if (!options.Scripts && !options.Workflows)
             {
                 LoadTools.PgBenchPath(_pg);
             }
@@ -72,7 +72,7 @@ internal sealed partial class BenchRun(BenchOptions options)
             connectionString = $"Data Source={Path.Combine(_workDirectory, "sqlite", "paas.db")}";
         }
 
-        if (!options.Scripts)
+        if (!options.Scripts && !options.Workflows)
         {
             LoadTools.WrkPath();
         }
@@ -83,6 +83,14 @@ internal sealed partial class BenchRun(BenchOptions options)
         {
             // --scripts: only the tenant-script figures (ScriptBench.cs), on an empty tenant.
             await ScriptsAsync(ct);
+            PrintTable();
+            return _figures.All(f => f.Pass != false);
+        }
+
+        if (options.Workflows)
+        {
+            // --workflows: only the workflow figures (WorkflowBench.cs), on an empty tenant.
+            await WorkflowsAsync(ct);
             PrintTable();
             return _figures.All(f => f.Pass != false);
         }
@@ -666,6 +674,8 @@ internal sealed partial class BenchRun(BenchOptions options)
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGb()} GB RAM, {OsName()}, {RuntimeInformation.FrameworkDescription}");
         Console.WriteLine(options.Scripts
             ? "Scripts: the sandbox in this process (one run at a time), then createDeals mutations sent one at a time to the server; all on this machine"
+            : options.Workflows
+            ? $"Workflows: {WfClients} HTTP clients in this process (keep-alive) driving the data API, the worker hosted in the server; all on this machine"
             : $"Load: wrk -t{LoadTools.Threads} -c{LoadTools.Connections}; baseline pgbench -c {LoadTools.Connections} -j {LoadTools.Threads} -M prepared, same duration, same database; all on this machine");
         Console.WriteLine($"Load average at start: {LoadAverage()}{(LoadAverageOne() > Environment.ProcessorCount ? "  (WARNING: other work is running on this machine; the figures will be disturbed)" : "")}");
         Console.WriteLine($"Build configuration: {Configuration}{(Configuration == "Release" ? "" : "  (WARNING: run with -c Release for meaningful figures)")}");
@@ -675,7 +685,7 @@ internal sealed partial class BenchRun(BenchOptions options)
     private void PrintTable()
     {
         Console.WriteLine();
-        Console.WriteLine($"Results — {options.Provider}, {(options.Scripts ? "scripts" : options.Quick ? "quick" : "full")} run, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, total {Format.N0(_clock.Elapsed.TotalSeconds)} s");
+        Console.WriteLine($"Results — {options.Provider}, {(options.Scripts ? "scripts" : options.Workflows ? "workflows" : options.Quick ? "quick" : "full")} run, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, total {Format.N0(_clock.Elapsed.TotalSeconds)} s");
         Console.WriteLine();
         string[] header = ["figure", "target", "measured", "baseline", "ratio", "result"];
         var rows = _figures.Select(f => new[] { f.Name, f.Target, f.Measured, f.Baseline, f.Ratio, f.Verdict }).ToList();
@@ -690,13 +700,21 @@ internal sealed partial class BenchRun(BenchOptions options)
 
         Console.WriteLine();
         Console.WriteLine($"Load average at the end: {LoadAverage()} (1, 5, 15 min; {Environment.ProcessorCount} cores)");
-        if (!options.Scripts)
+        if (!options.Scripts && !options.Workflows)
         {
             Console.WriteLine("ratio: platform rate / raw SQL rate for Q1, Q2, Q4, Q5; page 2,000 latency / page 1 latency for Q3; COPY time / import time for the load.");
         }
 
-        Console.WriteLine("ratio of the scripts' bulk create: time with the before-trigger / time without it (median of the rounds).");
-        if (!Pg && !options.Scripts)
+        if (options.Workflows)
+        {
+            Console.WriteLine("ratio of the workflow growth figure: throughput with 100,000 completed instances in the tables / with about 1,000.");
+        }
+        else
+        {
+            Console.WriteLine("ratio of the scripts' bulk create: time with the before-trigger / time without it (median of the rounds).");
+        }
+
+        if (!Pg && !options.Scripts && !options.Workflows)
         {
             Console.WriteLine("SQLite: no baseline (pgbench and COPY are PostgreSQL tools); figures are absolute, relative targets are n/a.");
         }
@@ -724,7 +742,7 @@ internal sealed partial class BenchRun(BenchOptions options)
         }
     }
 
-    private string RunKind() => options.Scripts ? "scripts only" + (options.Quick ? " (quick)" : "") : options.Quick ? "quick (3 s runs)" : "full (10 s runs)";
+    private string RunKind() => options.Scripts ? "scripts only" + (options.Quick ? " (quick)" : "") : options.Workflows ? "workflows only" : options.Quick ? "quick (3 s runs)" : "full (10 s runs)";
 
     private void Add(Figure figure) => _figures.Add(figure);
 

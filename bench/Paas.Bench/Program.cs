@@ -42,13 +42,15 @@ finally
 
 namespace Paas.Bench
 {
-    internal sealed record BenchOptions(string Provider, bool Quick, bool Keep, bool Scripts = false)
+    internal sealed record BenchOptions(string Provider, bool Quick, bool Keep, bool Scripts = false, bool Workflows = false)
     {
         public const string Usage = """
-            Usage: dotnet run -c Release --project bench/Paas.Bench -- [--provider Postgres|Sqlite] [--quick] [--scripts] [--keep]
+            Usage: dotnet run -c Release --project bench/Paas.Bench -- [--provider Postgres|Sqlite] [--quick] [--scripts] [--workflows] [--keep]
               --provider  database engine of the platform (default Postgres; Sqlite has no pgbench/COPY baseline)
               --quick     3 s per load run instead of 10 s, fewer repetitions (about 3 minutes in all)
               --scripts   only the script figures (sandbox overhead, bulk create with a trigger, a list with a formula field), about 1 minute; no wrk or pgbench needed
+              --workflows only the workflow figures (two-step approvals through the API with the worker running, throughput at 1,000 and
+                          100,000 completed instances, 10,000 timers), a few minutes; no wrk or pgbench needed
               --keep      keep the temp folder (server log, CSV files, scripts) instead of deleting it
             Exit code: 0 when every figure passes, 1 when some fail, 2 when the run could not complete.
             """;
@@ -64,7 +66,7 @@ namespace Paas.Bench
         public static BenchOptions? Parse(string[] args)
         {
             var provider = "Postgres";
-            bool quick = false, keep = false, scripts = false;
+            bool quick = false, keep = false, scripts = false, workflows = false;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -84,6 +86,9 @@ namespace Paas.Bench
                     case "--scripts":
                         scripts = true;
                         break;
+                    case "--workflows":
+                        workflows = true;
+                        break;
                     default:
                         return null;
                 }
@@ -95,7 +100,7 @@ namespace Paas.Bench
                 "SQLITE" => "Sqlite",
                 _ => "",
             };
-            return provider.Length == 0 ? null : new BenchOptions(provider, quick, keep, scripts);
+            return provider.Length == 0 || (scripts && workflows) ? null : new BenchOptions(provider, quick, keep, scripts, workflows);
         }
     }
 

@@ -31,6 +31,19 @@ public enum WorkflowStepType
 
     /// <summary>Waits until a date or time of the record, or for a duration, then continues with <c>next</c>.</summary>
     Wait,
+
+    /// <summary>Sends an in-app notification to users (<see cref="WorkflowStep.Notify"/>).</summary>
+    Notify,
+
+    /// <summary>Runs a deployed custom action of the object on the record (<see cref="WorkflowStep.Action"/>).</summary>
+    RunAction,
+}
+
+/// <summary>Who a NOTIFY step tells, and what.</summary>
+public sealed record NotifySettings
+{
+    public IReadOnlyList<ApproverSpec> To { get; init; } = [];
+    public required string Message { get; init; }
 }
 
 /// <summary>How long a WAIT step waits: until the record's <see cref="UntilField"/> (plus <see cref="Minutes"/>), or <see cref="Minutes"/> from now.</summary>
@@ -90,6 +103,9 @@ public sealed record ApprovalSettings
     /// <summary>While the step waits, the record cannot be edited except by its approvers and admins.</summary>
     public bool LockRecord { get; init; } = true;
 
+    /// <summary>After this many minutes without a decision, the pending approvers get a reminder notification.</summary>
+    public int? RemindAfterMinutes { get; init; }
+
     /// <summary>After this many minutes without a decision, the pending requests go to <see cref="EscalateTo"/>.</summary>
     public int? EscalateAfterMinutes { get; init; }
 
@@ -125,6 +141,13 @@ public sealed record WorkflowStep
     public string? Result { get; init; }
 
     public WaitSettings? Wait { get; init; }
+
+    public NotifySettings? Notify { get; init; }
+
+    /// <summary>RunAction: the API name of an ACTION script of the workflow's object, and its input.</summary>
+    public string? Action { get; init; }
+
+    public IReadOnlyDictionary<string, JsonElement> Input { get; init; } = new Dictionary<string, JsonElement>();
 }
 
 public sealed record WorkflowTrigger

@@ -27,6 +27,7 @@ public static class MetadataStore
         await Scripting.ScriptStore.CreateTablesAsync(session, ct);
         await Workflows.WorkflowStore.CreateTablesAsync(session, ct);
         await Workflows.StageStore.CreateTablesAsync(session, ct);
+        await Workflows.NotificationStore.CreateTablesAsync(session, ct);
     }
 
     public static async Task<long> ReadVersionAsync(TenantSession session, CancellationToken ct)

@@ -61,6 +61,23 @@ public static class ApprovalSchema
             async (c, session, runtime) => (object?)(await runtime.HistoryAsync(session, c.GetArgument<string>("object"), RecordId(c, "id"), c.CancellationToken)).Cast<object>().ToList(),
             transaction: false));
 
+        var notification = new ObjectGraphType { Name = "Notification" };
+        SharedTypes.AddField(notification, "id", id, n => ((Paas.Data.Workflows.Notification)n!).Id);
+        SharedTypes.AddField(notification, "message", nonNullStr, n => ((Paas.Data.Workflows.Notification)n!).Message);
+        SharedTypes.AddField(notification, "object", str, n => ((Paas.Data.Workflows.Notification)n!).Object);
+        SharedTypes.AddField(notification, "recordId", shared.Id, n => ((Paas.Data.Workflows.Notification)n!).RecordId);
+        SharedTypes.AddField(notification, "createdAt", new NonNullGraphType(shared.DateTime), n => ((Paas.Data.Workflows.Notification)n!).CreatedAt);
+        SharedTypes.AddField(notification, "readAt", shared.DateTime, n => ((Paas.Data.Workflows.Notification)n!).ReadAt);
+        query.AddField(Field("myNotifications", new NonNullGraphType(new ListGraphType(new NonNullGraphType(notification))),
+            [new QueryArgument(shared.Boolean) { Name = "unreadOnly" }, new QueryArgument(shared.Int) { Name = "first" }],
+            async (c, session, _) => (object?)await Paas.Data.Workflows.NotificationStore.ListAsync(session, Ctx(c).Caller.UserId, c.GetArgument<bool?>("unreadOnly") ?? false,
+                c.GetArgument<int?>("first") ?? 50, c.CancellationToken), transaction: false));
+        mutation.AddField(Field("markNotificationsRead", new NonNullGraphType(shared.Int),
+            [new QueryArgument(new NonNullGraphType(new ListGraphType(id))) { Name = "ids" }],
+            async (c, session, _) => (object?)await Paas.Data.Workflows.NotificationStore.MarkReadAsync(session, Ctx(c).Caller.UserId,
+                (c.GetArgument<object?>("ids") as System.Collections.IEnumerable)?.Cast<object?>().Select(v => v is string s2 && Guid.TryParseExact(s2, "D", out var g) ? g : Guid.Empty)
+                    .Where(g => g != Guid.Empty).ToList() ?? [], DateTimeOffset.UtcNow, c.CancellationToken)));
+
         mutation.AddField(Field("submitForApproval", new NonNullGraphType(instance),
             [new QueryArgument(nonNullStr) { Name = "object" }, new QueryArgument(id) { Name = "id" }, new QueryArgument(str) { Name = "process" }],
             async (c, session, runtime) => await runtime.SubmitAsync(session, Ctx(c).Caller, c.GetArgument<string>("object"), RecordId(c, "id"), c.GetArgument<string?>("process"), c.CancellationToken)));

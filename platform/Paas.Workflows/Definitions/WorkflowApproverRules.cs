@@ -44,6 +44,9 @@ internal static class WorkflowApproverRules
         }
     }
 
+    /// <summary>A NOTIFY recipient is named like an approver.</summary>
+    public static void CheckRecipient(SecurityModel security, ApproverSpec recipient, string path, FieldErrorList errors) => CheckOne(security, recipient, path, errors);
+
     private static void CheckOne(SecurityModel security, ApproverSpec approver, string path, FieldErrorList errors)
     {
         switch (approver.Type)

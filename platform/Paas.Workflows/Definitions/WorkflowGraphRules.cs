@@ -93,7 +93,7 @@ internal static class WorkflowGraphRules
                     $"{StepTypes.AStep(step.Type)} needs the outcome '{outcome}': the step to continue with then.");
             }
         }
-        else if (step.Type is WorkflowStepType.UpdateFields or WorkflowStepType.CreateRecord or WorkflowStepType.Wait && step.Next is null)
+        else if (step.Type is WorkflowStepType.UpdateFields or WorkflowStepType.CreateRecord or WorkflowStepType.Wait or WorkflowStepType.Notify or WorkflowStepType.RunAction && step.Next is null)
         {
             errors.Add(DefinitionPaths.Child(path, "next"), $"{StepTypes.AStep(step.Type)} needs 'next': the step to continue with.");
         }

@@ -64,6 +64,32 @@ internal sealed class WorkflowSemantics(TenantMetadata metadata, IScriptRunner r
                 }
 
                 break;
+            case WorkflowStepType.Notify:
+                for (var i = 0; i < (step.Notify?.To.Count ?? 0); i++)
+                {
+                    WorkflowApproverRules.CheckRecipient(metadata.Security, step.Notify!.To[i], $"{path}.notify.to[{i}]", errors);
+                }
+
+                break;
+            case WorkflowStepType.RunAction:
+                if (metadata.FindScript(step.Action ?? "") is not { Kind: ScriptKind.Action } action || action.Object != definition.Object)
+                {
+                    errors.Add(path + ".action", $"There is no custom action '{step.Action}' of {definition.Object}.");
+                }
+                else
+                {
+                    foreach (var name in step.Input.Keys.Where(k => action.Input.All(p => p.Name != k)))
+                    {
+                        errors.Add($"{path}.input.{name}", $"The action '{action.ApiName}' has no input '{name}'.");
+                    }
+
+                    foreach (var missing in action.Input.Where(p => p.Required && !step.Input.ContainsKey(p.Name)))
+                    {
+                        errors.Add($"{path}.input.{missing.Name}", $"The action '{action.ApiName}' needs its input '{missing.Name}'.");
+                    }
+                }
+
+                break;
             case WorkflowStepType.End when step.Result is { } result && !DefinitionNames.IsStepName(result):
                 errors.Add(path + ".result", "A result must start with a small letter, followed by up to 59 letters, digits or underscores.");
                 break;

@@ -53,6 +53,12 @@ public sealed partial class WorkflowRuntime
             throw new PaasException(ErrorCodes.ValidationFailed, $"Step '{step.Name}' of '{instance.Workflow}' has no active approver.");
         }
 
+        if (step.Approval!.RemindAfterMinutes is { } remind)
+        {
+            await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct),
+                $"{ReminderPrefix}{step.Name}:{level.ToString(System.Globalization.CultureInfo.InvariantCulture)}", time.GetUtcNow().AddMinutes(remind), ct);
+        }
+
         if (step.Approval!.EscalateAfterMinutes is { } minutes && step.Approval.EscalateTo is not null)
         {
             await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct),
@@ -71,6 +77,8 @@ public sealed partial class WorkflowRuntime
                 Status = RequestStatus.Pending,
                 CreatedAt = time.GetUtcNow(),
             }, ct);
+            await NotificationStore.AddAsync(session, approver, $"Your approval is requested: {instance.Workflow} ({step.Name}) on a {instance.Object}.", instance.Object,
+                instance.RecordId, time.GetUtcNow(), ct);
         }
     }
 
@@ -167,6 +175,31 @@ public sealed partial class WorkflowRuntime
         return request with { Status = approve ? RequestStatus.Approved : RequestStatus.Rejected, Comment = comment };
     }
 
+    /// <summary>Queued reminders are steps named <c>~remind:{step}:{level}</c>.</summary>
+    internal const string ReminderPrefix = "~remind:";
+
+    /// <summary>Reminds the step's pending approvers, if it is still undecided.</summary>
+    private async Task RemindAsync(TenantSession session, WorkflowInstance instance, string work, CancellationToken ct)
+    {
+        var parts = work[ReminderPrefix.Length..].Split(':');
+        if (instance.Status != InstanceStatus.Waiting || instance.CurrentStep != parts[0])
+        {
+            return;
+        }
+
+        var pending = await WorkflowRows.RequestsAsync(session, "a.\"instance_id\" = {0} AND a.\"step\" = {1} AND a.\"status\" = 'PENDING'",
+            (s, p) =>
+            {
+                p.Add(s.Parameter(WorkflowStore.IdColumn, instance.Id));
+                p.Add(s.Parameter(null, parts[0]));
+            }, ct);
+        foreach (var request in pending)
+        {
+            await NotificationStore.AddAsync(session, request.Approver, $"Reminder: your approval is still requested: {instance.Workflow} ({request.Step}) on a {instance.Object}.",
+                instance.Object, instance.RecordId, time.GetUtcNow(), ct);
+        }
+    }
+
     /// <summary>Queued escalations are steps named <c>~escalate:{step}:{level}</c>.</summary>
     internal const string EscalationPrefix = "~escalate:";
 
@@ -217,6 +250,8 @@ public sealed partial class WorkflowRuntime
                 CreatedAt = time.GetUtcNow(),
                 ReassignedFrom = pending[0].Approver,
             }, ct);
+            await NotificationStore.AddAsync(session, target, $"An approval was escalated to you: {instance.Workflow} ({step.Name}) on a {instance.Object}.", instance.Object,
+                instance.RecordId, time.GetUtcNow(), ct);
         }
     }
 
@@ -290,6 +325,7 @@ public sealed partial class WorkflowRuntime
             ReassignedFrom = request.Approver,
         };
         await WorkflowRows.InsertRequestAsync(session, reassigned, ct);
+        await NotificationStore.AddAsync(session, to, $"An approval was passed to you: {request.Step}.", null, null, time.GetUtcNow(), ct);
         return reassigned;
     }
 

@@ -251,6 +251,13 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
     private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
     {
         var instance = await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
+        if (stepName.StartsWith(ReminderPrefix, StringComparison.Ordinal) && instance is not null)
+        {
+            await RemindAsync(session, instance, stepName, ct);
+            await DoneAsync(session, workId, null, ct);
+            return;
+        }
+
         if (stepName.StartsWith(EscalationPrefix, StringComparison.Ordinal) && instance is not null)
         {
             await EscalateAsync(session, instance, stepName, ct);
@@ -273,6 +280,18 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         var dueAt = time.GetUtcNow();
         switch (step.Type)
         {
+            case WorkflowStepType.Notify:
+                foreach (var user in Resolve(session.Metadata.Security, new ApprovalSettings { Approvers = step.Notify!.To }, instance.SubmittedBy, 1, null).Distinct().Take(MaxApproversPerStep))
+                {
+                    await NotificationStore.AddAsync(session, user, step.Notify.Message, instance.Object, instance.RecordId, time.GetUtcNow(), ct);
+                }
+
+                next = step.Next;
+                break;
+            case WorkflowStepType.RunAction:
+                await RunActionAsync(session, caller, instance, step, ct);
+                next = step.Next;
+                break;
             case WorkflowStepType.Wait:
                 var waiting = await RecordAsync(session, instance.Object, instance.RecordId, ct);
                 if (step.Wait?.UntilField is { } until)
@@ -357,6 +376,31 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         if (attempts >= MaxAttempts)
         {
             await FailAsync(tenant, workId, instanceId, step, $"Step '{step}' failed {attempts} times.", ct);
+        }
+    }
+
+    /// <summary>Runs a custom action of the object on the instance's record, in the step's transaction, as the submitter would through the data API.</summary>
+    private async Task RunActionAsync(TenantSession session, Caller caller, WorkflowInstance instance, WorkflowStep step, CancellationToken ct)
+    {
+        var action = session.Metadata.FindScript(step.Action!);
+        if (action is not { Kind: ScriptKind.Action, Active: true } || action.Object != instance.Object)
+        {
+            throw new PaasException(ErrorCodes.ScriptError, $"Step '{step.Name}' runs the action '{step.Action}', which is not an active action of {instance.Object}.");
+        }
+
+        var environment = new ScriptEnvironment(runner, new ScriptGovernor(Limits(session.Tenant).Scripts, asynchronous: true), caller, time);
+        session.Scripts = environment;
+        var context = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["object"] = instance.Object,
+            ["record"] = ScriptValues.ToPlain(await RecordAsync(session, instance.Object, instance.RecordId, ct)),
+            ["input"] = step.Input.ToDictionary(kv => kv.Key, kv => ScriptValues.ToPlainValue(kv.Value), StringComparer.Ordinal),
+            ["user"] = environment.User(session.Metadata),
+        };
+        var outcome = environment.Run(session, action, "action", context, ct, alwaysLog: true);
+        if (outcome.Errors.Count > 0)
+        {
+            throw PaasException.Validation(outcome.Errors.Select(e => new FieldError(e.Field ?? "input", e.Message)).ToList());
         }
     }
 

@@ -425,4 +425,53 @@ public sealed class ApprovalTests
         Assert.Empty(await f.HistoryAsync(quote));
         Assert.Equal(0, (long)(await server.DataOkAsync("{ tasks { totalCount } }"))["tasks"]!["totalCount"]!);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Approvers_are_notified_and_reminded_and_steps_can_notify_and_run_actions(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider, NoWorker);
+        var f = await ApprovalFixture.CreateAsync(server);
+        await server.MetadataOkAsync("""
+            mutation { deployScript(input: {apiName: "stamp", kind: ACTION, object: "Quote", onRecord: true, input: [{name: "suffix", type: TEXT, required: true}],
+              code: "db.update('Quote', ctx.record.id, { name: ctx.record.name + ' ' + ctx.input.suffix }); log.info('stamped');"}) { version } }
+            """);
+        await f.PublishAsync(new
+        {
+            apiName = "tellAndStamp", @object = "Quote", start = "ask",
+            steps = new object[]
+            {
+                new { name = "ask", type = "APPROVAL", approval = new { approvers = new[] { new { type = "MANAGER" } }, remindAfterMinutes = 30 }, outcomes = new { approved = "tell", rejected = "end" } },
+                new { name = "tell", type = "NOTIFY", notify = new { to = new[] { new { type = "USER", user = f.Rep.Id } }, message = "Your quote was approved." }, next = "stamp" },
+                new { name = "stamp", type = "RUN_ACTION", action = "stamp", input = new { suffix = "(ok)" }, next = "end" },
+                new { name = "end", type = "END" },
+            },
+        });
+        const string notifications = "query($u: Boolean) { myNotifications(unreadOnly: $u) { id message recordId readAt } }";
+        var quote = await f.QuoteAsync("Q-n", 5, f.Rep.Key);
+        await f.SubmitAsync(quote, f.Rep.Key);
+        await f.RunWorkerAsync();
+        var asked = (await server.DataOkAsync(notifications, new { u = true }, f.Manager.Key))["myNotifications"]!.AsArray();
+        Assert.Contains("Your approval is requested", (string?)Assert.Single(asked)!["message"], StringComparison.Ordinal);
+        Assert.Equal(quote, (string?)asked[0]!["recordId"]);
+
+        Assert.Equal(1, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(31)));
+        var reminded = (await server.DataOkAsync(notifications, new { u = true }, f.Manager.Key))["myNotifications"]!.AsArray();
+        Assert.Equal(2, reminded.Count);
+        Assert.StartsWith("Reminder:", (string?)reminded[0]!["message"], StringComparison.Ordinal);
+        var read = await server.DataOkAsync("mutation($ids: [ID]!) { markNotificationsRead(ids: $ids) }",
+            new { ids = reminded.Select(n => (string?)n!["id"]).Append("00000000-0000-0000-0000-000000000009").ToArray() }, f.Manager.Key);
+        Assert.Equal(2, (int)read["markNotificationsRead"]!);
+        Assert.Empty((await server.DataOkAsync(notifications, new { u = true }, f.Manager.Key))["myNotifications"]!.AsArray());
+        // Nobody reads another user's notifications.
+        Assert.Empty((await server.DataOkAsync(notifications, new { u = false }, f.FinanceA.Key))["myNotifications"]!.AsArray());
+
+        (await f.AnswerAsync("approve", await f.PendingRequestAsync(f.Manager.Key), f.Manager.Key)).AssertOk();
+        Assert.Equal(3, await f.RunWorkerAsync());
+        var told = (await server.DataOkAsync(notifications, new { u = true }, f.Rep.Key))["myNotifications"]!.AsArray();
+        Assert.Equal("Your quote was approved.", (string?)Assert.Single(told)!["message"]);
+        var name = await server.DataOkAsync("query($id: ID!) { quote(id: $id) { name } }", new { id = quote });
+        Assert.Equal("Q-n (ok)", (string?)name["quote"]!["name"]);
+        Assert.Equal("COMPLETED", (string?)(await f.HistoryAsync(quote))[0]!["instance"]!["status"]);
+    }
 }

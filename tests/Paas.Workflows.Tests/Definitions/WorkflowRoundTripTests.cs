@@ -132,8 +132,9 @@ public sealed class WorkflowRoundTripTests
         Assert.Equal(expected.Steps.Count, actual.Steps.Count);
         foreach (var (e, a) in expected.Steps.Zip(actual.Steps))
         {
-            Assert.Equal(e with { Outcomes = NoOutcomes, Fields = NoValues, Values = NoValues, Approval = null },
-                a with { Outcomes = NoOutcomes, Fields = NoValues, Values = NoValues, Approval = null });
+            Assert.Equal(e with { Outcomes = NoOutcomes, Fields = NoValues, Values = NoValues, Input = NoValues, Approval = null },
+                a with { Outcomes = NoOutcomes, Fields = NoValues, Values = NoValues, Input = NoValues, Approval = null });
+            AssertSameValues(e.Input, a.Input);
             Assert.Equal(e.Outcomes.OrderBy(o => o.Key), a.Outcomes.OrderBy(o => o.Key));
             AssertSameValues(e.Fields, a.Fields);
             AssertSameValues(e.Values, a.Values);

@@ -244,4 +244,19 @@ public sealed class WorkflowSemanticErrorTests
         Assert.Equal(30, definition.Step("pause")!.Wait!.Minutes);
         Assert.Equal(60, definition.Step("managerApproval")!.Approval!.EscalateAfterMinutes);
     }
+
+    [Fact]
+    public void Notify_recipients_and_run_action_targets_are_checked()
+    {
+        var json = Sample();
+        json["steps"]!.AsArray().Add(JsonNode.Parse("""{ "name": "tell", "type": "NOTIFY", "notify": { "to": [ { "type": "ROLE", "role": "nobody" } ], "message": "hi" }, "next": "act" }"""));
+        json["steps"]!.AsArray().Add(JsonNode.Parse("""{ "name": "act", "type": "RUN_ACTION", "action": "missingAction", "next": "followUp" }"""));
+        Step(json, "approve")["next"] = "tell";
+
+        var errors = Errors(json);
+
+        HasError(errors, "definition.steps[10].notify.to[0].role", "nobody");
+        HasError(errors, "definition.steps[11].action", "There is no custom action 'missingAction'");
+        HasCount(errors, 2);
+    }
 }
