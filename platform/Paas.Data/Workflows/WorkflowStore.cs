@@ -17,6 +17,7 @@ public static class WorkflowStore
     public const string InstancesTable = "_paas_wf_instances";
     public const string WorkTable = "_paas_wf_work";
     public const string ApprovalsTable = "_paas_wf_approvals";
+    public const string DelegationsTable = "_paas_wf_delegations";
 
     public static readonly FieldDefinition IdColumn = SecurityStore.IdColumn;
     public static readonly FieldDefinition TimeColumn = SecurityStore.TimeColumn;
@@ -48,6 +49,8 @@ public static class WorkflowStore
             $"{d.Quote("reassigned_from")} {id} NULL)",
             $"CREATE INDEX IF NOT EXISTS {d.Quote("ix_paas_wf_approvals_approver")} ON {session.Table(ApprovalsTable)} ({d.Quote("approver")}, {d.Quote("status")})",
             $"CREATE INDEX IF NOT EXISTS {d.Quote("ix_paas_wf_approvals_instance")} ON {session.Table(ApprovalsTable)} ({d.Quote("instance_id")})",
+            $"CREATE TABLE IF NOT EXISTS {session.Table(DelegationsTable)} ({d.Quote("user_id")} {id} PRIMARY KEY, {d.Quote("delegate_id")} {id} NOT NULL, " +
+            $"{d.Quote("starts_at")} {time} NOT NULL, {d.Quote("ends_at")} {time} NOT NULL)",
         ];
         foreach (var sql in statements)
         {
@@ -69,6 +72,35 @@ public static class WorkflowStore
         }
 
         return published;
+    }
+
+    /// <summary>Who answers for <paramref name="user"/> at <paramref name="at"/> (an out-of-office delegation), or null.</summary>
+    public static async Task<Guid?> DelegateOfAsync(TenantSession session, Guid user, DateTimeOffset at, CancellationToken ct)
+    {
+        var d = session.Dialect;
+        var s = session.Statement();
+        var when = s.Parameter(TimeColumn, at);
+        s.Append($"SELECT {d.Quote("delegate_id")} FROM {session.Table(DelegationsTable)} WHERE {d.Quote("user_id")} = {s.Parameter(IdColumn, user)} " +
+                 $"AND {d.Quote("starts_at")} <= {when} AND {d.Quote("ends_at")} > {when}");
+        return (Guid?)d.FromDb(IdColumn, await session.ScalarAsync(s, ct));
+    }
+
+    /// <summary>Sets (or with a null delegate, clears) a user's out-of-office delegation.</summary>
+    public static async Task SetDelegateAsync(TenantSession session, Guid user, Guid? delegateId, DateTimeOffset startsAt, DateTimeOffset endsAt, CancellationToken ct)
+    {
+        var d = session.Dialect;
+        var delete = session.Statement();
+        delete.Append($"DELETE FROM {session.Table(DelegationsTable)} WHERE {d.Quote("user_id")} = {delete.Parameter(IdColumn, user)}");
+        await session.ExecuteAsync(delete, ct);
+        if (delegateId is null)
+        {
+            return;
+        }
+
+        var insert = session.Statement();
+        insert.Append($"INSERT INTO {session.Table(DelegationsTable)} ({d.Quote("user_id")}, {d.Quote("delegate_id")}, {d.Quote("starts_at")}, {d.Quote("ends_at")}) VALUES (" +
+                      $"{insert.Parameter(IdColumn, user)}, {insert.Parameter(IdColumn, delegateId.Value)}, {insert.Parameter(TimeColumn, startsAt)}, {insert.Parameter(TimeColumn, endsAt)})");
+        await session.ExecuteAsync(insert, ct);
     }
 
     /// <summary>

@@ -78,6 +78,18 @@ public static class ApprovalSchema
                 (c.GetArgument<object?>("ids") as System.Collections.IEnumerable)?.Cast<object?>().Select(v => v is string s2 && Guid.TryParseExact(s2, "D", out var g) ? g : Guid.Empty)
                     .Where(g => g != Guid.Empty).ToList() ?? [], DateTimeOffset.UtcNow, c.CancellationToken)));
 
+        mutation.AddField(Field("setApprovalDelegate", new NonNullGraphType(shared.Boolean),
+            [new QueryArgument(shared.Id) { Name = "delegate", Description = "Who answers your approval requests; null: nobody (you again)." },
+             new QueryArgument(shared.DateTime) { Name = "from", Description = "Default: now." }, new QueryArgument(shared.DateTime) { Name = "until" }],
+            async (c, session, runtime) =>
+            {
+                var delegateId = c.GetArgument<object?>("delegate") is null ? (Guid?)null : RecordId(c, "delegate");
+                var from = Time(c.GetArgument<object?>("from"), "from") ?? DateTimeOffset.UtcNow;
+                var until = Time(c.GetArgument<object?>("until"), "until") ?? (delegateId is null ? from : throw PaasException.Validation("until", "Say until when."));
+                await runtime.SetDelegateAsync(session, Ctx(c).Caller, delegateId, from, until, c.CancellationToken);
+                return true;
+            }));
+
         mutation.AddField(Field("submitForApproval", new NonNullGraphType(instance),
             [new QueryArgument(nonNullStr) { Name = "object" }, new QueryArgument(id) { Name = "id" }, new QueryArgument(str) { Name = "process" }],
             async (c, session, runtime) => await runtime.SubmitAsync(session, Ctx(c).Caller, c.GetArgument<string>("object"), RecordId(c, "id"), c.GetArgument<string?>("process"), c.CancellationToken)));
@@ -97,6 +109,14 @@ public static class ApprovalSchema
     }
 
     private static DataRequestContext Ctx(IResolveFieldContext context) => DataRequestContext.From(context);
+
+    private static DateTimeOffset? Time(object? value, string argument) => value switch
+    {
+        null => null,
+        DateTimeOffset at => at,
+        string text when DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) => at.ToUniversalTime(),
+        _ => throw PaasException.Validation(argument, "An ISO 8601 date and time is expected."),
+    };
 
     private static Guid RecordId(IResolveFieldContext context, string argument) =>
         context.GetArgument<object?>(argument) is string s && Guid.TryParseExact(s, "D", out var id)

@@ -65,8 +65,11 @@ public sealed partial class WorkflowRuntime
                 $"{EscalationPrefix}{step.Name}:{level.ToString(System.Globalization.CultureInfo.InvariantCulture)}", time.GetUtcNow().AddMinutes(minutes), ct);
         }
 
-        foreach (var approver in approvers)
+        foreach (var asked in approvers)
         {
+            // An approver who is out of office has named a delegate: the request goes to the delegate, and says for whom.
+            var approver = await WorkflowStore.DelegateOfAsync(session, asked, time.GetUtcNow(), ct) is { } delegated
+                           && session.Metadata.Security.FindUser(delegated) is { IsActive: true } ? delegated : asked;
             await WorkflowRows.InsertRequestAsync(session, new ApprovalRequest
             {
                 Id = Guid.CreateVersion7(),
@@ -76,6 +79,7 @@ public sealed partial class WorkflowRuntime
                 Approver = approver,
                 Status = RequestStatus.Pending,
                 CreatedAt = time.GetUtcNow(),
+                ReassignedFrom = approver == asked ? null : asked,
             }, ct);
             await NotificationStore.AddAsync(session, approver, $"Your approval is requested: {instance.Workflow} ({step.Name}) on a {instance.Object}.", instance.Object,
                 instance.RecordId, time.GetUtcNow(), ct);
@@ -327,6 +331,25 @@ public sealed partial class WorkflowRuntime
         await WorkflowRows.InsertRequestAsync(session, reassigned, ct);
         await NotificationStore.AddAsync(session, to, $"An approval was passed to you: {request.Step}.", null, null, time.GetUtcNow(), ct);
         return reassigned;
+    }
+
+    /// <summary>
+    /// Out of office: from <paramref name="startsAt"/> to <paramref name="endsAt"/>, requests for the caller go to
+    /// <paramref name="delegateId"/> (null clears it). Requests already made stay; <c>reassign</c> moves those.
+    /// </summary>
+    public async Task SetDelegateAsync(TenantSession session, Caller caller, Guid? delegateId, DateTimeOffset startsAt, DateTimeOffset endsAt, CancellationToken ct)
+    {
+        if (delegateId is { } id && (id == caller.UserId || session.Metadata.Security.FindUser(id) is not { IsActive: true }))
+        {
+            throw PaasException.Validation("delegate", "The delegate is another active user.");
+        }
+
+        if (delegateId is not null && (endsAt <= startsAt || endsAt - startsAt > TimeSpan.FromDays(366)))
+        {
+            throw PaasException.Validation("until", "A delegation ends after it starts, within a year.");
+        }
+
+        await WorkflowStore.SetDelegateAsync(session, caller.UserId, delegateId, startsAt, endsAt, ct);
     }
 
     /// <summary>The caller's pending requests, oldest first.</summary>

@@ -474,4 +474,36 @@ public sealed class ApprovalTests
         Assert.Equal("Q-n (ok)", (string?)name["quote"]!["name"]);
         Assert.Equal("COMPLETED", (string?)(await f.HistoryAsync(quote))[0]!["instance"]!["status"]);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task An_approver_out_of_office_has_requests_go_to_the_delegate(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider, NoWorker);
+        var f = await ApprovalFixture.CreateAsync(server);
+        await f.PublishAsync(Discount());
+        const string delegateMutation = "mutation($d: ID, $from: DateTime, $until: DateTime) { setApprovalDelegate(delegate: $d, from: $from, until: $until) }";
+        ResponseAssert.GraphQLError(await server.DataAsync(delegateMutation, new { d = f.Manager.Id, from = (string?)null, until = DateTimeOffset.UtcNow.AddDays(1) }, key: f.Manager.Key), "VALIDATION_FAILED");
+        await server.DataOkAsync(delegateMutation, new { d = f.Vp.Id, from = (string?)null, until = DateTimeOffset.UtcNow.AddDays(7) }, f.Manager.Key);
+
+        var quote = await f.QuoteAsync("Q-away", 20, f.Rep.Key);
+        await f.SubmitAsync(quote, f.Rep.Key);
+        await f.RunWorkerAsync();
+        Assert.Empty(await f.InboxAsync(f.Manager.Key));
+        var request = await f.PendingRequestAsync(f.Vp.Key);
+        var asked = (await server.DataOkAsync("query($id: ID!) { approvalHistory(object: \"Quote\", id: $id) { requests { approver reassignedFrom } } }", new { id = quote }))
+            ["approvalHistory"]![0]!["requests"]![0]!;
+        Assert.Equal(f.Vp.Id, (string?)asked["approver"]);
+        Assert.Equal(f.Manager.Id, (string?)asked["reassignedFrom"]);
+        (await f.AnswerAsync("approve", request, f.Vp.Key)).AssertOk();
+        await f.RunWorkerAsync();
+        Assert.Equal("Approved", (string?)(await f.QuoteStateAsync(quote))["status"]);
+
+        // Back in the office: requests come to the manager again.
+        await server.DataOkAsync(delegateMutation, new { d = (string?)null, from = (string?)null, until = (string?)null }, f.Manager.Key);
+        var next = await f.QuoteAsync("Q-back", 20, f.Rep.Key);
+        await f.SubmitAsync(next, f.Rep.Key);
+        await f.RunWorkerAsync();
+        Assert.Single(await f.InboxAsync(f.Manager.Key));
+    }
 }
