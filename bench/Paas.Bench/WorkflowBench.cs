@@ -62,7 +62,8 @@ internal sealed partial class BenchRun
     }
 
     /// <summary>What the <c>_paas_wf_work</c> rows of a run say about the worker.</summary>
-    private sealed record WorkerStats(int Steps, Dictionary<string, List<double>> LagMs, Dictionary<string, List<double>> ServiceMs, double BusyMs)
+    private sealed record WorkerStats(int Steps, Dictionary<string, List<double>> LagMs, Dictionary<string, List<double>> ServiceMs, double BusyMs,
+        double BacklogMs = 0, double MeanQueue = 0)
     {
         public double ServiceMedian(string step) => ServiceMs.TryGetValue(step, out var list) && list.Count > 0 ? Stats.Median(list) : double.NaN;
     }
@@ -80,32 +81,39 @@ internal sealed partial class BenchRun
         {
             await WorkflowSetupAsync(ct);
 
-            // Warm-up: the JIT, the prepared statements and the caches of every request and step type (not measured).
-            var warm = await WfRunAsync("warm", 300, ct);
-            Log($"Workflows: warm-up of {warm.Count} instances done ({Format.N0(warm.PerSecond)}/s)");
+            // Warm-up: the JIT (tier-1 code), the prepared statements and the caches of every request and step type (not measured).
+            var warm = await WfRunAsync("warm", 1_000, ct);
+            Log($"Workflows: warm-up of {Format.N0(warm.Count)} instances done ({Format.N0(warm.PerSecond)}/s)");
 
-            // Figure 2, first half: 1,000 instances on a (nearly) empty tenant. Figure 1: 2,000 instances.
-            var small = await WfRunAsync("r1k", 1_000, ct);
-            WfReport(small);
+            // Figure 2, first half: two runs of 1,000 with 1,000 and 2,000 completed instances in the tables. Figure 1: 2,000 instances.
+            List<WfRun> small = [await WfRunAsync("r1ka", 1_000, ct), await WfRunAsync("r1kb", 1_000, ct)];
+            small.ForEach(WfReport);
             var main = await WfRunAsync("r2k", 2_000, ct);
             WfReport(main);
             var pollCpu = await PollCostAsync(ct);
             WfWhereTheTimeGoes(main, pollCpu);
 
+            // For information: twice the clients, to show whether the closed loop of 16 or the server sets the rate.
+            var wide = await WfRunAsync("r2kc32", 2_000, ct, clientCount: 2 * WfClients);
+            WfReport(wide);
+
             Add(new Figure("workflows: two-step approvals through the API, worker running", Pg ? ">= 200 instances/s" : ">= 200/s on PostgreSQL",
                 $"{Format.N0(main.PerSecond)}/s ({Format.N0(main.Count)} in {Format.F2(main.Seconds)} s, {main.Clients} clients, p50 {Format.Ms(Pct(main, 50))})",
                 $"{Format.N0(main.Counters.Requests)} requests ({Format.N0(main.Counters.Polls)} polls)", "-", Pg ? main.PerSecond >= 200 : null));
 
-            // Figure 2, second half: the tables filled to 100,000 completed instances, then the same 1,000-instance run.
-            await WfFillAsync(Math.Max(small.PerSecond, main.PerSecond), ct);
-            var large = await WfRunAsync("r100k", 1_000, ct);
-            WfReport(large);
-            var ratio = large.PerSecond / small.PerSecond;
-            Log($"Workflows: {Format.N0(large.PerSecond)}/s with {Format.N0(large.CompletedBefore)} completed instances in the tables before the run, "
-                + $"{Format.N0(small.PerSecond)}/s with {Format.N0(small.CompletedBefore)} → ratio {Format.F2(ratio)}; server + database CPU per instance "
-                + $"{Format.Ms(large.CpuPerInstanceMs)} vs {Format.Ms(small.CpuPerInstanceMs)} (ratio {Format.F2(small.CpuPerInstanceMs / large.CpuPerInstanceMs)})");
+            // Figure 2, second half: the tables filled to 100,000 completed instances, then the same two runs of 1,000.
+            await WfFillAsync(main.PerSecond, ct);
+            List<WfRun> large = [await WfRunAsync("r100ka", 1_000, ct), await WfRunAsync("r100kb", 1_000, ct)];
+            large.ForEach(WfReport);
+            double Rate(List<WfRun> runs) => runs.Sum(r => r.Count) / runs.Sum(r => r.Seconds);
+            double Cpu(List<WfRun> runs) => runs.Sum(r => r.ServerCpuMs + r.DbCpuMs) / runs.Sum(r => r.Count);
+            string Each(List<WfRun> runs) => string.Join(" and ", runs.Select(r => $"{Format.N0(r.PerSecond)}/s at {Format.N0(r.CompletedBefore)}"));
+            var ratio = Rate(large) / Rate(small);
+            Log($"Workflows: growth: {Each(large)} (together {Format.N0(Rate(large))}/s) against {Each(small)} (together {Format.N0(Rate(small))}/s) → ratio {Format.F2(ratio)}; "
+                + $"server{(Pg ? " + PostgreSQL" : "")} CPU per instance {Format.Ms(Cpu(large))} against {Format.Ms(Cpu(small))} (ratio {Format.F2(Cpu(small) / Cpu(large))})");
             Add(new Figure("workflows: throughput at 100,000 instances vs 1,000", ">= 0.80 x",
-                $"{Format.N0(large.PerSecond)}/s at {Format.N0(large.CompletedBefore)}", $"{Format.N0(small.PerSecond)}/s at {Format.N0(small.CompletedBefore)}",
+                $"{Format.N0(Rate(large))}/s at {Format.N0(large[0].CompletedBefore / 1000.0)}k-{Format.N0(large[^1].CompletedBefore / 1000.0 + 1)}k",
+                $"{Format.N0(Rate(small))}/s at {Format.N0(small[0].CompletedBefore / 1000.0)}k-{Format.N0(small[^1].CompletedBefore / 1000.0 + 1)}k",
                 Format.F2(ratio), ratio >= 0.80));
 
             await TimersAsync(main.Worker.Steps / main.Seconds, ct);
@@ -214,7 +222,7 @@ internal sealed partial class BenchRun
     /// instance is COMPLETED. Throughput = instances / wall time of the whole run. Checked afterwards: every deal is
     /// Approved and has exactly one instance, COMPLETED with result approved, and two approved requests.
     /// </summary>
-    private async Task<WfRun> WfRunAsync(string tag, int count, CancellationToken ct)
+    private async Task<WfRun> WfRunAsync(string tag, int count, CancellationToken ct, int clientCount = WfClients)
     {
         var ids = await WfDealsAsync(tag, count, "Draft", ct);
         var completedBefore = await CompletedInstancesAsync(ct);
@@ -230,7 +238,7 @@ internal sealed partial class BenchRun
         using var self = Process.GetCurrentProcess();
         var harnessBefore = self.TotalProcessorTime.TotalMilliseconds;
         var watch = Stopwatch.StartNew();
-        var clients = Enumerable.Range(0, WfClients).Select(_ => Task.Run(async () =>
+        var clients = Enumerable.Range(0, clientCount).Select(_ => Task.Run(async () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < ids.Count)
@@ -246,7 +254,7 @@ internal sealed partial class BenchRun
 
         await WfVerifyAsync(tag, count, ct);
         var worker = await WorkerStatsAsync($"WF {tag} %", ct);
-        var run = new WfRun(tag, count, WfClients, watch.Elapsed.TotalSeconds, instances.ToList(), counters, cpuAfter.Server - cpuBefore.Server,
+        var run = new WfRun(tag, count, clientCount, watch.Elapsed.TotalSeconds, instances.ToList(), counters, cpuAfter.Server - cpuBefore.Server,
             cpuAfter.Db - cpuBefore.Db, harnessCpu, completedBefore, worker);
         if (Pg && tag != "warm")
         {
@@ -414,7 +422,10 @@ internal sealed partial class BenchRun
         Log($"    worker service time per step (gap between back-to-back completions, median): " + string.Join(", ", w.ServiceMs.OrderBy(kv => StepOrder(kv.Key))
             .Select(kv => $"{kv.Key} {Format.Ms(w.ServiceMedian(kv.Key))} ({kv.Value.Count} gaps)"))
             + $" → busy about {Format.N0(100 * w.BusyMs / (run.Seconds * 1000))} % of the run; at that service time one worker finishes at most "
-            + $"{Format.N0(1000 / w.LagMs.Keys.Sum(k => double.IsNaN(w.ServiceMedian(k)) ? 0 : w.ServiceMedian(k)))} instances/s");
+            + $"{Format.N0(1000 / w.LagMs.Keys.Sum(k => double.IsNaN(w.ServiceMedian(k)) ? 0 : w.ServiceMedian(k)))} instances/s; "
+            + $"a step was queued or running {Format.N0(100 * w.BacklogMs / (run.Seconds * 1000))} % of the run, {Format.N1(w.MeanQueue)} on average");
+        Log($"    closed loop: {run.Clients} clients / mean {Format.Ms(run.Instances.Average(i => i.TotalMs))} per instance = {Format.N0(run.Clients * 1000 / run.Instances.Average(i => i.TotalMs))}/s; "
+            + $"a poll's sleep lasted {Format.Ms(sleepMs / c.Polls)} on average");
     }
 
     private static int StepOrder(string step) => step switch { "manager" => 0, "second" => 1, "approved" => 2, "done" => 3, _ => 4 };
@@ -448,7 +459,25 @@ internal sealed partial class BenchRun
 
         var stats = new WorkerStats(steps.Count, lag, service, 0);
         var busy = lag.Sum(kv => kv.Value.Count * (double.IsNaN(stats.ServiceMedian(kv.Key)) ? 0 : stats.ServiceMedian(kv.Key)));
-        return stats with { BusyMs = busy };
+
+        // How long at least one step was queued or running, and the mean number queued (Little: rate x mean lag).
+        var events = steps.SelectMany(s => new[] { (At: s.Due, Delta: 1), (At: s.Done, Delta: -1) }).OrderBy(e => e.At).ThenBy(e => e.Delta).ToList();
+        double backlog = 0, area = 0;
+        var pending = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i > 0)
+            {
+                var span = (events[i].At - events[i - 1].At).TotalMilliseconds;
+                area += pending * span;
+                backlog += pending > 0 ? span : 0;
+            }
+
+            pending += events[i].Delta;
+        }
+
+        var window = steps.Count == 0 ? 1 : (events[^1].At - events[0].At).TotalMilliseconds;
+        return stats with { BusyMs = busy, BacklogMs = backlog, MeanQueue = area / Math.Max(1, window) };
     }
 
     /// <summary>PostgreSQL: the statements of the run (pg_stat_statements): per instance, the worker's scans, the most expensive.</summary>
@@ -573,22 +602,39 @@ internal sealed partial class BenchRun
             await InsertRowsAsync(connection, "_paas_wf_work", "\"id\", \"instance_id\", \"seq\", \"step\", \"due_at\", \"attempts\", \"done_at\", \"error\"", work, ct);
         }
 
+        instances.Clear();
+        approvals.Clear();
+        work.Clear();
         if (Pg)
         {
-            // Autovacuum analyzes tables this much larger within a minute; the real flow would have given it that time.
+            // Autovacuum vacuums and analyzes tables this much larger within a minute (the real flow would have given it
+            // that time, and BenchRun does the same after its load); the checkpoint writes the new pages out now rather
+            // than during the next run.
             foreach (var table in new[] { "_paas_wf_instances", "_paas_wf_approvals", "_paas_wf_work", "o_deal" })
             {
-                await _pg!.ExecuteAsync(Database, $"ANALYZE {T(table)}", ct);
+                await _pg!.ExecuteAsync(Database, $"VACUUM ANALYZE {T(table)}", ct);
             }
+
+            await _pg!.ExecuteAsync(Database, "CHECKPOINT", ct);
         }
+        else
+        {
+            // The WAL holds the new rows; copy them into the database file now rather than during the next run.
+            await using var connection = await TenantConnectionAsync(readOnly: false, ct);
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await checkpoint.ExecuteNonQueryAsync(ct);
+        }
+
+        GC.Collect();
 
         var completed = await CompletedInstancesAsync(ct);
         var sizes = await TenantQueryAsync($"""
             SELECT (SELECT COUNT(*) FROM {T("_paas_wf_instances")}), (SELECT COUNT(*) FROM {T("_paas_wf_approvals")}), (SELECT COUNT(*) FROM {T("_paas_wf_work")}), (SELECT COUNT(*) FROM {T("o_deal")})
             """, ct);
         Log($"Workflows: filled in {Format.N1(watch.Elapsed.TotalSeconds)} s: {Format.N0(missing)} deals (status Approved) through createDeals in {Format.N1(dealsSeconds)} s, then with SQL "
-            + $"{Format.N0(instances.Count)} COMPLETED instances, {Format.N0(approvals.Count)} APPROVED requests and {Format.N0(work.Count)} done work rows"
-            + (Pg ? "; ANALYZE of the three tables and o_deal" : "")
+            + $"{Format.N0(missing)} COMPLETED instances, {Format.N0(2L * missing)} APPROVED requests and {Format.N0(4L * missing)} done work rows"
+            + (Pg ? "; VACUUM ANALYZE of the three tables and o_deal, CHECKPOINT" : "; WAL checkpoint")
             + $". Now {Format.N0(completed)} completed instances; rows: instances {Format.N0(Long(sizes[0][0]))}, requests {Format.N0(Long(sizes[0][1]))}, work {Format.N0(Long(sizes[0][2]))}, deals {Format.N0(Long(sizes[0][3]))}");
         _notes.Add($"workflows: the tables were brought to {Format.N0(WfGrowthTarget)} completed instances with SQL ({Format.N0(missing)} instances with their requests and work rows, "
             + $"deals through createDeals): the real flow at {Format.N0(perSecond)}/s would have taken about {Format.N0(estimate)} s.");

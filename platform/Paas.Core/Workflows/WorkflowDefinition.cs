@@ -37,6 +37,12 @@ public enum WorkflowStepType
 
     /// <summary>Runs a deployed custom action of the object on the record (<see cref="WorkflowStep.Action"/>).</summary>
     RunAction,
+
+    /// <summary>Starts every step of <see cref="WorkflowStep.Branches"/> at once; they meet again at <see cref="WorkflowStep.Join"/>.</summary>
+    Parallel,
+
+    /// <summary>Waits until every branch of its PARALLEL step has arrived, then continues with <c>next</c>.</summary>
+    Join,
 }
 
 /// <summary>Who a NOTIFY step tells, and what.</summary>
@@ -148,6 +154,12 @@ public sealed record WorkflowStep
     public string? Action { get; init; }
 
     public IReadOnlyDictionary<string, JsonElement> Input { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>Parallel: the first step of each branch (2 to 10).</summary>
+    public IReadOnlyList<string> Branches { get; init; } = [];
+
+    /// <summary>Parallel: the JOIN step where the branches meet.</summary>
+    public string? Join { get; init; }
 }
 
 public sealed record WorkflowTrigger

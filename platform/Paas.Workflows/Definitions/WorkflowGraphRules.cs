@@ -93,7 +93,8 @@ internal static class WorkflowGraphRules
                     $"{StepTypes.AStep(step.Type)} needs the outcome '{outcome}': the step to continue with then.");
             }
         }
-        else if (step.Type is WorkflowStepType.UpdateFields or WorkflowStepType.CreateRecord or WorkflowStepType.Wait or WorkflowStepType.Notify or WorkflowStepType.RunAction && step.Next is null)
+        else if (step.Type is WorkflowStepType.UpdateFields or WorkflowStepType.CreateRecord or WorkflowStepType.Wait or WorkflowStepType.Notify or WorkflowStepType.RunAction
+                     or WorkflowStepType.Join && step.Next is null)
         {
             errors.Add(DefinitionPaths.Child(path, "next"), $"{StepTypes.AStep(step.Type)} needs 'next': the step to continue with.");
         }
@@ -164,7 +165,7 @@ internal static class WorkflowGraphRules
         Edges(step).Any(e => e.Target is null || !byName.ContainsKey(e.Target))
         || (RequiredOutcomes.TryGetValue(step.Type, out var outcomes)
             ? outcomes.Any(o => !step.Outcomes.ContainsKey(o))
-            : step.Type != WorkflowStepType.End && step.Next is null);
+            : step.Type == WorkflowStepType.Parallel ? step.Branches.Count < 2 || step.Join is null : step.Type != WorkflowStepType.End && step.Next is null);
 
     /// <summary>The known steps a step continues with (none for END).</summary>
     private static IEnumerable<string> Successors(WorkflowStep? step, Dictionary<string, int> byName) =>
@@ -182,6 +183,16 @@ internal static class WorkflowGraphRules
         foreach (var (outcome, target) in step.Outcomes)
         {
             yield return ("outcomes." + outcome, target);
+        }
+
+        for (var i = 0; i < step.Branches.Count; i++)
+        {
+            yield return ($"branches[{i}]", step.Branches[i]);
+        }
+
+        if (step.Join is not null)
+        {
+            yield return ("join", step.Join);
         }
     }
 

@@ -90,6 +90,26 @@ internal sealed class WorkflowSemantics(TenantMetadata metadata, IScriptRunner r
                 }
 
                 break;
+            case WorkflowStepType.Parallel:
+                if (step.Join is not null && definition.Step(step.Join) is { } join && join.Type != WorkflowStepType.Join)
+                {
+                    errors.Add(path + ".join", $"'{step.Join}' is not a JOIN step.");
+                }
+
+                if (step.Branches.Distinct().Count() != step.Branches.Count)
+                {
+                    errors.Add(path + ".branches", "Each branch starts at a different step.");
+                }
+
+                if (definition.Steps.Count(s => s.Type == WorkflowStepType.Parallel && s.Join == step.Join) > 1)
+                {
+                    errors.Add(path + ".join", $"The JOIN step '{step.Join}' belongs to one PARALLEL step only.");
+                }
+
+                break;
+            case WorkflowStepType.Join when !definition.Steps.Any(s => s.Type == WorkflowStepType.Parallel && s.Join == step.Name):
+                errors.Add(path, $"No PARALLEL step joins at '{step.Name}'.");
+                break;
             case WorkflowStepType.End when step.Result is { } result && !DefinitionNames.IsStepName(result):
                 errors.Add(path + ".result", "A result must start with a small letter, followed by up to 59 letters, digits or underscores.");
                 break;

@@ -214,12 +214,29 @@ internal static class WorkflowRows
     }
 
     /// <summary>Closes the step's other pending requests (decided, recalled).</summary>
-    public static async Task ClosePendingAsync(TenantSession session, Guid instance, string status, DateTimeOffset at, CancellationToken ct)
+    public static async Task ClosePendingAsync(TenantSession session, Guid instance, string status, DateTimeOffset at, CancellationToken ct, string? step = null)
     {
         var s = session.Statement();
         s.Append($"UPDATE {session.Table(WorkflowStore.ApprovalsTable)} SET \"status\" = {s.Parameter(null, status)}, \"acted_at\" = {s.Parameter(WorkflowStore.TimeColumn, at)} " +
-                 $"WHERE \"instance_id\" = {s.Parameter(WorkflowStore.IdColumn, instance)} AND \"status\" = 'PENDING'");
+                 $"WHERE \"instance_id\" = {s.Parameter(WorkflowStore.IdColumn, instance)} AND \"status\" = 'PENDING'" +
+                 (step is null ? "" : $" AND \"step\" = {s.Parameter(null, step)}"));
         await session.ExecuteAsync(s, ct);
+    }
+
+    /// <summary>The steps of an instance that still have pending requests (several in parallel branches).</summary>
+    public static async Task<List<string>> PendingStepsAsync(TenantSession session, Guid instance, CancellationToken ct)
+    {
+        var s = session.Statement();
+        s.Append($"SELECT DISTINCT \"step\" FROM {session.Table(WorkflowStore.ApprovalsTable)} WHERE \"instance_id\" = {s.Parameter(WorkflowStore.IdColumn, instance)} AND \"status\" = 'PENDING'");
+        var steps = new List<string>();
+        await using var command = session.Command(s);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            steps.Add(reader.GetString(0));
+        }
+
+        return steps;
     }
 
     private static Guid? Id(TenantSession session, object? value) => (Guid?)session.Dialect.FromDb(WorkflowStore.IdColumn, value);

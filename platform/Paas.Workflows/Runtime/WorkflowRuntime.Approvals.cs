@@ -160,7 +160,7 @@ public sealed partial class WorkflowRuntime
             return request with { Status = approve ? RequestStatus.Approved : RequestStatus.Rejected, Comment = comment };
         }
 
-        await WorkflowRows.ClosePendingAsync(session, instance.Id, RequestStatus.Skipped, time.GetUtcNow(), ct);
+        await WorkflowRows.ClosePendingAsync(session, instance.Id, RequestStatus.Skipped, time.GetUtcNow(), ct, step.Name);
         var chain = step.Approval.Approvers.FirstOrDefault(a => a.Type == ApproverType.ManagerChain);
         if (decision == "approved" && chain is not null && request.Level < (chain.Levels ?? 1)
             && Resolve(session.Metadata.Security, step.Approval, instance.SubmittedBy, request.Level + 1, request.Approver).Any())
@@ -172,7 +172,7 @@ public sealed partial class WorkflowRuntime
         {
             var next = step.Outcomes.GetValueOrDefault(decision)
                 ?? throw new PaasException(ErrorCodes.Internal, $"Step '{step.Name}' has no '{decision}' outcome.");
-            await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Running, next, false, ct);
+            await SetStateAsync(session, instance.Id, definition, next, ct);
             await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct), next, time.GetUtcNow(), ct);
         }
 
@@ -186,7 +186,7 @@ public sealed partial class WorkflowRuntime
     private async Task RemindAsync(TenantSession session, WorkflowInstance instance, string work, CancellationToken ct)
     {
         var parts = work[ReminderPrefix.Length..].Split(':');
-        if (instance.Status != InstanceStatus.Waiting || instance.CurrentStep != parts[0])
+        if (instance.Status != InstanceStatus.Waiting)
         {
             return;
         }
@@ -214,7 +214,7 @@ public sealed partial class WorkflowRuntime
     private async Task EscalateAsync(TenantSession session, WorkflowInstance instance, string work, CancellationToken ct)
     {
         var parts = work[EscalationPrefix.Length..].Split(':');
-        if (instance.Status != InstanceStatus.Waiting || instance.CurrentStep != parts[0])
+        if (instance.Status != InstanceStatus.Waiting)
         {
             return;
         }

@@ -265,7 +265,8 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             return;
         }
 
-        if (instance is null || instance.Status != InstanceStatus.Running)
+        // WAITING with work queued: another parallel branch runs while one waits for its approval.
+        if (instance is null || instance.Status is not (InstanceStatus.Running or InstanceStatus.Waiting))
         {
             await DoneAsync(session, workId, null, ct);
             return;
@@ -326,9 +327,27 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                 break;
             case WorkflowStepType.Approval:
                 await AskAsync(session, instance, step, 1, null, ct);
-                await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Waiting, step.Name, step.Approval?.LockRecord != false, ct);
+                await SetStateAsync(session, instance.Id, definition, step.Name, ct);
                 await DoneAsync(session, workId, null, ct);
                 return;
+            case WorkflowStepType.Parallel:
+                foreach (var branch in step.Branches)
+                {
+                    await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct), branch, dueAt, ct);
+                }
+
+                await SetStateAsync(session, instance.Id, definition, step.Name, ct);
+                await DoneAsync(session, workId, null, ct);
+                return;
+            case WorkflowStepType.Join:
+                if (!await AllArrivedAsync(session, instance.Id, definition, step, seq, ct))
+                {
+                    await DoneAsync(session, workId, null, ct);
+                    return;
+                }
+
+                next = step.Next;
+                break;
             case WorkflowStepType.End:
                 await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Completed, null, false, ct, result: step.Result ?? "completed", endedAt: time.GetUtcNow());
                 await DoneAsync(session, workId, null, ct);
@@ -340,9 +359,36 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             throw new PaasException(ErrorCodes.ScriptError, $"Step '{step.Name}' of workflow '{definition.ApiName}' has no next step.");
         }
 
-        await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Running, next, false, ct);
+        await SetStateAsync(session, instance.Id, definition, next, ct);
         await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct), next, dueAt, ct);
         await DoneAsync(session, workId, null, ct);
+    }
+
+    /// <summary>
+    /// An instance is WAITING while any of its approval steps has pending requests (with parallel branches, one may wait
+    /// while another runs), and locked while one of those steps locks the record; otherwise RUNNING.
+    /// </summary>
+    internal static async Task SetStateAsync(TenantSession session, Guid instanceId, WorkflowDefinition definition, string? step, CancellationToken ct)
+    {
+        var pending = await WorkflowRows.PendingStepsAsync(session, instanceId, ct);
+        var locked = pending.Any(p => definition.Step(p)?.Approval?.LockRecord != false);
+        await WorkflowRows.UpdateInstanceAsync(session, instanceId, pending.Count > 0 ? InstanceStatus.Waiting : InstanceStatus.Running, step, locked, ct);
+    }
+
+    /// <summary>
+    /// Whether every branch of the JOIN's PARALLEL step has now arrived: the arrivals are the JOIN's queued runs since the
+    /// PARALLEL step last ran (the instance row is locked, so two branches arriving at once are counted one after the other).
+    /// </summary>
+    private static async Task<bool> AllArrivedAsync(TenantSession session, Guid instanceId, WorkflowDefinition definition, WorkflowStep join, int seq, CancellationToken ct)
+    {
+        var parallel = definition.Steps.First(s => s.Type == WorkflowStepType.Parallel && s.Join == join.Name);
+        var s = session.Statement();
+        var instance = s.Parameter(WorkflowStore.IdColumn, instanceId);
+        s.Append($"SELECT COUNT(*) FROM {session.Table(WorkflowStore.WorkTable)} w WHERE w.\"instance_id\" = {instance} AND w.\"step\" = {s.Parameter(null, join.Name)} " +
+                 $"AND w.\"seq\" <= {s.Parameter(null, seq)} AND w.\"seq\" > (SELECT COALESCE(MAX(p.\"seq\"), 0) FROM {session.Table(WorkflowStore.WorkTable)} p " +
+                 $"WHERE p.\"instance_id\" = {instance} AND p.\"step\" = {s.Parameter(null, parallel.Name)} AND p.\"seq\" < {s.Parameter(null, seq)})");
+        var arrived = Convert.ToInt32(await session.ScalarAsync(s, ct), CultureInfo.InvariantCulture);
+        return arrived >= parallel.Branches.Count;
     }
 
     private static async Task DoneAsync(TenantSession session, Guid workId, string? error, CancellationToken ct)

@@ -506,4 +506,45 @@ public sealed class ApprovalTests
         await f.RunWorkerAsync();
         Assert.Single(await f.InboxAsync(f.Manager.Key));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Parallel_branches_run_side_by_side_and_join_once_both_arrive(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider, NoWorker);
+        var f = await ApprovalFixture.CreateAsync(server);
+        await f.PublishAsync(new
+        {
+            apiName = "both", @object = "Quote", start = "split",
+            steps = new object[]
+            {
+                new { name = "split", type = "PARALLEL", branches = new[] { "manager", "finance" }, join = "together" },
+                new { name = "manager", type = "APPROVAL", approval = new { approvers = new[] { new { type = "MANAGER" } } }, outcomes = new { approved = "together", rejected = "no" } },
+                new { name = "finance", type = "APPROVAL", approval = new { approvers = new[] { new { type = "QUEUE", group = "Finance" } } }, outcomes = new { approved = "together", rejected = "no" } },
+                new { name = "together", type = "JOIN", next = "yes" },
+                new { name = "yes", type = "UPDATE_FIELDS", fields = new { status = "Approved" }, next = "end" },
+                new { name = "no", type = "UPDATE_FIELDS", fields = new { status = "Rejected" }, next = "end" },
+                new { name = "end", type = "END" },
+            },
+        });
+        var quote = await f.QuoteAsync("Q-both", 5, f.Rep.Key);
+        await f.SubmitAsync(quote, f.Rep.Key);
+        await f.RunWorkerAsync();
+        var managerRequest = await f.PendingRequestAsync(f.Manager.Key);
+        var financeRequest = await f.PendingRequestAsync(f.FinanceA.Key);
+
+        // One branch decided: the other still waits, the record stays locked.
+        (await f.AnswerAsync("approve", financeRequest, f.FinanceA.Key)).AssertOk();
+        await f.RunWorkerAsync();
+        Assert.Equal(managerRequest, await f.PendingRequestAsync(f.Manager.Key));
+        var history = (await f.HistoryAsync(quote))[0]!["instance"]!;
+        Assert.Equal("WAITING", (string?)history["status"]);
+        Assert.True((bool)history["locked"]!);
+        Assert.Equal("Draft", (string?)(await f.QuoteStateAsync(quote))["status"]);
+
+        (await f.AnswerAsync("approve", managerRequest, f.Manager.Key)).AssertOk();
+        await f.RunWorkerAsync();
+        Assert.Equal("Approved", (string?)(await f.QuoteStateAsync(quote))["status"]);
+        Assert.Equal("COMPLETED", (string?)(await f.HistoryAsync(quote))[0]!["instance"]!["status"]);
+    }
 }
