@@ -259,4 +259,20 @@ public sealed class WorkflowSemanticErrorTests
         HasError(errors, "definition.steps[11].action", "There is no custom action 'missingAction'");
         HasCount(errors, 2);
     }
+
+    [Fact]
+    public void Parallel_steps_need_a_join_step_of_their_own()
+    {
+        var json = Sample();
+        json["steps"]!.AsArray().Add(JsonNode.Parse("""{ "name": "split", "type": "PARALLEL", "branches": [ "followUp", "followUp" ], "join": "approvedEnd" }"""));
+        json["steps"]!.AsArray().Add(JsonNode.Parse("""{ "name": "lonelyJoin", "type": "JOIN", "next": "approvedEnd" }"""));
+        Step(json, "approve")["next"] = "split";
+        Step(json, "followUp")["next"] = "lonelyJoin";
+
+        var errors = Errors(json);
+
+        HasError(errors, "definition.steps[10].join", "'approvedEnd' is not a JOIN step");
+        HasError(errors, "definition.steps[10].branches", "Each branch starts at a different step");
+        HasError(errors, "definition.steps[11]", "No PARALLEL step joins at 'lonelyJoin'");
+    }
 }
