@@ -461,7 +461,15 @@ public sealed class RecordSharing(IDatabaseConnector connector, MetadataCache ca
                     $"AND NOT EXISTS (SELECT 1 FROM {session.Table(SecurityStore.SharesTable)} o WHERE o.{d.Quote("principal")} = {move.Parameter(null, toKey)} " +
                     $"AND o.{d.Quote("object_name")} = {session.Table(SecurityStore.SharesTable)}.{d.Quote("object_name")} AND o.{d.Quote("record_id")} = {session.Table(SecurityStore.SharesTable)}.{d.Quote("record_id")})");
         await session.ExecuteAsync(move, ct);
-        await AuditLog.WriteAsync(session, caller, "records.transferred", from.ToString(), new { from, to, counts = result.ToDictionary(r => r.Item1, r => r.Item2) }, time.GetUtcNow(), ct);
+
+        // Approval requests waiting for the departing user go to the successor, who sees for whom they were.
+        var approvals = session.Statement();
+        approvals.Append($"UPDATE {session.Table(Workflows.WorkflowStore.ApprovalsTable)} SET {d.Quote("approver")} = {approvals.Parameter(SecurityStore.IdColumn, to)}, " +
+                         $"{d.Quote("reassigned_from")} = {approvals.Parameter(SecurityStore.IdColumn, from)} " +
+                         $"WHERE {d.Quote("approver")} = {approvals.Parameter(SecurityStore.IdColumn, from)} AND {d.Quote("status")} = 'PENDING'");
+        var movedApprovals = await session.ExecuteAsync(approvals, ct);
+        await AuditLog.WriteAsync(session, caller, "records.transferred", from.ToString(),
+            new { from, to, counts = result.ToDictionary(r => r.Item1, r => r.Item2), pendingApprovals = movedApprovals }, time.GetUtcNow(), ct);
         await session.CommitAsync(ct);
         return result;
     }

@@ -547,4 +547,25 @@ public sealed class ApprovalTests
         Assert.Equal("Approved", (string?)(await f.QuoteStateAsync(quote))["status"]);
         Assert.Equal("COMPLETED", (string?)(await f.HistoryAsync(quote))[0]!["instance"]!["status"]);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_departing_approvers_pending_requests_follow_the_transfer_to_the_successor(DatabaseProvider provider)
+    {
+        await using var server = await PaasServer.StartAsync(provider, NoWorker);
+        var f = await ApprovalFixture.CreateAsync(server);
+        await f.PublishAsync(Discount());
+        var quote = await f.QuoteAsync("Q-leaver", 20, f.Rep.Key);
+        await f.SubmitAsync(quote, f.Rep.Key);
+        await f.RunWorkerAsync();
+        Assert.Single(await f.InboxAsync(f.Manager.Key));
+
+        await server.MetadataOkAsync("mutation($from: ID!, $to: ID!) { transferRecords(input: {fromUser: $from, toUser: $to}) { object count } }",
+            new { from = f.Manager.Id, to = f.Vp.Id });
+        Assert.Empty(await f.InboxAsync(f.Manager.Key));
+        var moved = await f.PendingRequestAsync(f.Vp.Key);
+        (await f.AnswerAsync("approve", moved, f.Vp.Key)).AssertOk();
+        await f.RunWorkerAsync();
+        Assert.Equal("Approved", (string?)(await f.QuoteStateAsync(quote))["status"]);
+    }
 }
