@@ -50,7 +50,7 @@ namespace Paas.Bench
               --quick     3 s per load run instead of 10 s, fewer repetitions (about 3 minutes in all)
               --scripts   only the script figures (sandbox overhead, bulk create with a trigger, a list with a formula field), about 1 minute; no wrk or pgbench needed
               --workflows only the workflow figures (two-step approvals through the API with the worker running, throughput at 1,000 and
-                          100,000 completed instances, 10,000 timers), a few minutes; no wrk or pgbench needed
+                          100,000 completed instances, 10,000 timers), about 2 minutes; no wrk or pgbench needed; --quick has no effect
               --keep      keep the temp folder (server log, CSV files, scripts) instead of deleting it
             Exit code: 0 when every figure passes, 1 when some fail, 2 when the run could not complete.
             """;
