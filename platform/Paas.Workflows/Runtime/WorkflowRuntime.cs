@@ -391,10 +391,10 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         return arrived >= parallel.Branches.Count;
     }
 
-    private static async Task DoneAsync(TenantSession session, Guid workId, string? error, CancellationToken ct)
+    private async Task DoneAsync(TenantSession session, Guid workId, string? error, CancellationToken ct)
     {
         var s = session.Statement();
-        s.Append($"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"done_at\" = {s.Parameter(WorkflowStore.TimeColumn, DateTimeOffset.UtcNow)}, " +
+        s.Append($"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"done_at\" = {s.Parameter(WorkflowStore.TimeColumn, time.GetUtcNow())}, " +
                  $"\"error\" = {s.Parameter(null, error)} WHERE \"id\" = {s.Parameter(WorkflowStore.IdColumn, workId)}");
         await session.ExecuteAsync(s, ct);
     }
