@@ -83,16 +83,14 @@ internal sealed partial class BenchRun(BenchOptions options)
         {
             // --scripts: only the tenant-script figures (ScriptBench.cs), on an empty tenant.
             await ScriptsAsync(ct);
-            PrintTable();
-            return _figures.All(f => f.Pass != false);
+            return await FinishAsync(ct);
         }
 
         if (options.Workflows)
         {
             // --workflows: only the workflow figures (WorkflowBench.cs), on an empty tenant.
             await WorkflowsAsync(ct);
-            PrintTable();
-            return _figures.All(f => f.Pass != false);
+            return await FinishAsync(ct);
         }
 
         await CreateMetadataAsync(ct);
@@ -109,6 +107,10 @@ internal sealed partial class BenchRun(BenchOptions options)
         }
 
         await RunQueriesAsync(ct);
+        if (options.Only is not null)
+        {
+            return await FinishAsync(ct);
+        }
 
         var (rss, peak) = _server.Memory();
         Add(new Figure("memory: server RSS after load + queries", "< 400 MB", $"{Format.N0(rss / 1024.0)} MB (peak {Format.N0(peak / 1024.0)} MB)", "-", "-", rss / 1024.0 < 400));
@@ -116,8 +118,27 @@ internal sealed partial class BenchRun(BenchOptions options)
 
         await SchemaAsync(ct);
         await ScriptsAsync(ct);
+        return await FinishAsync(ct);
+    }
 
+    /// <summary>Prints the table; with <c>--hold</c> keeps the server and database up until Ctrl+C.</summary>
+    private async Task<bool> FinishAsync(CancellationToken ct)
+    {
         PrintTable();
+        if (options.Hold)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Holding (Ctrl+C ends): server {_server!.BaseUrl} (pid {_server.ProcessId.ToString(CultureInfo.InvariantCulture)}), admin key {_server.AdminKey}"
+                + (_pg is null ? "" : $", PostgreSQL port {_pg.Port.ToString(CultureInfo.InvariantCulture)} database {Database}") + $", work folder {_workDirectory}");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         return _figures.All(f => f.Pass != false);
     }
 
@@ -294,36 +315,53 @@ internal sealed partial class BenchRun(BenchOptions options)
         var server = _server!;
         var expectedNegotiation = await CountStageAsync(ct);
 
-        // Q1 and Q2
-        var q1 = await MeasureAsync("Q1", PlatformServer.Body(Q1Query), data =>
+        if (options.Runs("Q1"))
         {
-            var c = data["opportunities"]!;
-            var nodes = c["nodes"]!.AsArray();
-            Require(nodes.Count == 50 && nodes[0]!["account"]?["name"] is not null, "Q1 should return 50 opportunities with their account");
-            Require(expectedNegotiation is null || c["totalCount"]!.GetValue<long>() == expectedNegotiation, $"Q1 totalCount should be {expectedNegotiation}");
-            return $"totalCount {c["totalCount"]}, first amount {nodes[0]!["amount"]}";
-        }, ct);
-        await CompareAsync("Q1", "50 opportunities of one stage by amount desc, with account and totalCount", ">= 0.80 x raw SQL", 0.80, q1,
-            Q1CountSql + "\n" + Q1PageSql, "count + page, the two statements the platform runs", ct);
+            var q1 = await MeasureAsync("Q1", PlatformServer.Body(Q1Query), data =>
+            {
+                var c = data["opportunities"]!;
+                var nodes = c["nodes"]!.AsArray();
+                Require(nodes.Count == 50 && nodes[0]!["account"]?["name"] is not null, "Q1 should return 50 opportunities with their account");
+                Require(expectedNegotiation is null || c["totalCount"]!.GetValue<long>() == expectedNegotiation, $"Q1 totalCount should be {expectedNegotiation}");
+                return $"totalCount {c["totalCount"]}, first amount {nodes[0]!["amount"]}";
+            }, ct);
+            await CompareAsync("Q1", "50 opportunities of one stage by amount desc, with account and totalCount", ">= 0.80 x raw SQL", 0.80, q1,
+                Q1CountSql + "\n" + Q1PageSql, "count + page, the two statements the platform runs", ct);
+        }
 
-        var q2 = await MeasureAsync("Q2", PlatformServer.Body(Q2Query), data =>
+        if (options.Runs("Q2"))
         {
-            var nodes = data["opportunities"]!["nodes"]!.AsArray();
-            Require(nodes.Count == 50, "Q2 should return 50 opportunities");
-            return $"first {nodes[0]!["name"]} {nodes[0]!["amount"]}";
-        }, ct);
-        await CompareAsync("Q2", "the same page without totalCount", ">= 0.50 x raw SQL", 0.50, q2, Q1PageSql, "the page statement", ct);
+            var q2 = await MeasureAsync("Q2", PlatformServer.Body(Q2Query), data =>
+            {
+                var nodes = data["opportunities"]!["nodes"]!.AsArray();
+                Require(nodes.Count == 50, "Q2 should return 50 opportunities");
+                return $"first {nodes[0]!["name"]} {nodes[0]!["amount"]}";
+            }, ct);
+            await CompareAsync("Q2", "the same page without totalCount", ">= 0.50 x raw SQL", 0.50, q2, Q1PageSql, "the page statement", ct);
+        }
 
-        await Q3Async(ct);
-
-        var q4 = await MeasureAsync("Q4", PlatformServer.Body(Q4Query), data =>
+        if (options.Runs("Q3"))
         {
-            var groups = data["opportunitiesAggregate"]!.AsArray();
-            Require(groups.Count == DataGenerator.Stages.Length, "Q4 should return one group per stage");
-            Require(groups.Sum(g => g!["count"]!.GetValue<long>()) == OpportunityCount, "Q4 counts should add up to 200,000");
-            return string.Join(", ", groups.Select(g => $"{g!["key"]!["stage"]} {g["count"]}"));
-        }, ct);
-        await CompareAsync("Q4", "sum and count of amount by stage over 200,000", ">= 0.80 x raw SQL", 0.80, q4, Q4Sql, "the GROUP BY statement", ct);
+            await Q3Async(ct);
+        }
+
+
+        if (options.Runs("Q4"))
+        {
+            var q4 = await MeasureAsync("Q4", PlatformServer.Body(Q4Query), data =>
+            {
+                var groups = data["opportunitiesAggregate"]!.AsArray();
+                Require(groups.Count == DataGenerator.Stages.Length, "Q4 should return one group per stage");
+                Require(groups.Sum(g => g!["count"]!.GetValue<long>()) == OpportunityCount, "Q4 counts should add up to 200,000");
+                return string.Join(", ", groups.Select(g => $"{g!["key"]!["stage"]} {g["count"]}"));
+            }, ct);
+            await CompareAsync("Q4", "sum and count of amount by stage over 200,000", ">= 0.80 x raw SQL", 0.80, q4, Q4Sql, "the GROUP BY statement", ct);
+        }
+
+        if (!options.Runs("Q5"))
+        {
+            return;
+        }
 
         // Q5: the accounts page is the same on every request, so the baseline can run the platform's two statements with the
         // page's 50 ids written in: exactly what the platform sends, without needing pgbench to chain results.

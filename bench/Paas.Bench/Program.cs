@@ -42,20 +42,30 @@ finally
 
 namespace Paas.Bench
 {
-    internal sealed record BenchOptions(string Provider, bool Quick, bool Keep, bool Scripts = false, bool Workflows = false)
+    internal sealed record BenchOptions(string Provider, bool Quick, bool Keep, bool Scripts = false, bool Workflows = false,
+        IReadOnlySet<string>? Only = null, bool Hold = false)
     {
+        /// <summary>The query figures <c>--only</c> may name.</summary>
+        public static readonly string[] Queries = ["Q1", "Q2", "Q3", "Q4", "Q5"];
+
         public const string Usage = """
-            Usage: dotnet run -c Release --project bench/Paas.Bench -- [--provider Postgres|Sqlite] [--quick] [--scripts] [--workflows] [--keep]
+            Usage: dotnet run -c Release --project bench/Paas.Bench -- [--provider Postgres|Sqlite] [--quick] [--scripts] [--workflows] [--only Q1,..] [--keep] [--hold]
               --provider  database engine of the platform (default Postgres; Sqlite has no pgbench/COPY baseline)
               --quick     3 s per load run instead of 10 s, fewer repetitions (about 3 minutes in all)
               --scripts   only the script figures (sandbox overhead, bulk create with a trigger, a list with a formula field), about 1 minute; no wrk or pgbench needed
               --workflows only the workflow figures (two-step approvals through the API with the worker running, throughput at 1,000 and
                           100,000 completed instances, 10,000 timers), about 2 minutes; no wrk or pgbench needed; --quick has no effect
               --keep      keep the temp folder (server log, CSV files, scripts) instead of deleting it
+              --only Q2,Q4  after the load, only these query figures (Q1..Q5); no memory, schema or script figures
+              --hold      at the end, keep the server and database running (their address, key and process id are printed)
+                          until Ctrl+C, e.g. to profile the server under wrk
             Exit code: 0 when every figure passes, 1 when some fail, 2 when the run could not complete.
             """;
 
         public bool IsPostgres => Provider == "Postgres";
+
+        /// <summary>Whether the query figure <paramref name="query"/> (Q1..Q5) runs.</summary>
+        public bool Runs(string query) => Only is null || Only.Contains(query);
 
         /// <summary>Seconds of each measured wrk/pgbench run.</summary>
         public int Seconds => Quick ? 3 : 10;
@@ -66,7 +76,8 @@ namespace Paas.Bench
         public static BenchOptions? Parse(string[] args)
         {
             var provider = "Postgres";
-            bool quick = false, keep = false, scripts = false, workflows = false;
+            bool quick = false, keep = false, scripts = false, workflows = false, hold = false;
+            HashSet<string>? only = null;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -89,6 +100,18 @@ namespace Paas.Bench
                     case "--workflows":
                         workflows = true;
                         break;
+                    case "--hold":
+                        hold = true;
+                        break;
+                    case "--only" when i + 1 < args.Length:
+                        only = args[++i].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                            .Select(q => q.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+                        if (only.Count == 0 || !only.IsSubsetOf(Queries))
+                        {
+                            return null;
+                        }
+
+                        break;
                     default:
                         return null;
                 }
@@ -100,7 +123,9 @@ namespace Paas.Bench
                 "SQLITE" => "Sqlite",
                 _ => "",
             };
-            return provider.Length == 0 || (scripts && workflows) ? null : new BenchOptions(provider, quick, keep, scripts, workflows);
+            return provider.Length == 0 || (scripts && workflows) || (only is not null && (scripts || workflows))
+                ? null
+                : new BenchOptions(provider, quick, keep, scripts, workflows, only, hold);
         }
     }
 

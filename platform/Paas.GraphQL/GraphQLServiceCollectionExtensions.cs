@@ -23,6 +23,8 @@ public static class GraphQLServiceCollectionExtensions
     {
         cache ??= new SchemaCacheOptions();
         services.AddSingleton(options);
+        services.AddMetrics();
+        services.AddSingleton<GraphQLMetrics>();
         services.AddSingleton<GraphQLHttpHandler>();
         services.AddSingleton(sp => new TenantSchemaCache(
             sp.GetRequiredService<Paas.Data.Metadata.MetadataCache>(),

@@ -118,13 +118,13 @@ public sealed class DataSchemaBuilder
                 output = new NonNullGraphType(output);
             }
 
-            type.AddField(new GraphField
+            type.AddField(DirectQuery.Allow(new GraphField
             {
                 Name = name,
                 Description = field.HelpText ?? field.Label,
                 ResolvedType = output,
                 Resolver = Resolve.Sync(context => ((IReadOnlyDictionary<string, object?>)context.Source!).GetValueOrDefault(name)),
-            });
+            }));
         }
 
         // Every record has a history; it stays empty while no field the caller may read is tracked.
@@ -186,14 +186,14 @@ public sealed class DataSchemaBuilder
     {
         var type = _objects[definition.ApiName];
         var singular = ApiNames.ToCamelCase(definition.ApiName);
-        query.AddField(new GraphField
+        query.AddField(DirectQuery.Allow(new GraphField
         {
             Name = singular,
             Description = $"One {definition.Label} by id, or null.",
             ResolvedType = type,
             Arguments = new QueryArguments(new QueryArgument(new NonNullGraphType(_shared.Id)) { Name = "id" }),
             Resolver = Resolve.Async(context => RecordResolvers.GetAsync(context, definition)),
-        });
+        }));
 
         var orderBy = new InputObjectGraphType { Name = definition.ApiName + "OrderBy", Description = "One field and its direction per entry." };
         foreach (var field in Visible(definition).Where(f => Paas.Data.Query.ComputedFields.ValueField(f).Type.IsSortable() && Paas.Data.Query.ComputedFields.IsQueryable(_metadata, definition, f)))
@@ -202,25 +202,25 @@ public sealed class DataSchemaBuilder
         }
 
         var edge = new ObjectGraphType { Name = definition.ApiName + "Edge" };
-        SharedTypes.AddField(edge, "cursor", new NonNullGraphType(_shared.String), s => ((Paas.Data.Query.RecordRow)s!).Cursor);
-        SharedTypes.AddField(edge, "node", new NonNullGraphType(type), s => ((Paas.Data.Query.RecordRow)s!).Values);
+        DirectQuery.Allow(SharedTypes.AddField(edge, "cursor", new NonNullGraphType(_shared.String), s => ((Paas.Data.Query.RecordRow)s!).Cursor));
+        DirectQuery.Allow(SharedTypes.AddField(edge, "node", new NonNullGraphType(type), s => ((Paas.Data.Query.RecordRow)s!).Values));
 
         var connection = new ObjectGraphType { Name = definition.ApiName + "Connection" };
-        SharedTypes.AddField(connection, "totalCount", new NonNullGraphType(_shared.Long), s => ((ConnectionResult)s!).Page.TotalCount, "All records matching the filter.");
-        SharedTypes.AddField(connection, "pageInfo", new NonNullGraphType(_shared.PageInfo), s => s);
-        SharedTypes.AddField(connection, "edges", new NonNullGraphType(new ListGraphType(new NonNullGraphType(edge))), s => ((ConnectionResult)s!).Page.Rows);
-        SharedTypes.AddField(connection, "nodes", new NonNullGraphType(new ListGraphType(new NonNullGraphType(type))), s => ((ConnectionResult)s!).Nodes);
+        DirectQuery.Allow(SharedTypes.AddField(connection, "totalCount", new NonNullGraphType(_shared.Long), s => ((ConnectionResult)s!).Page.TotalCount, "All records matching the filter."));
+        DirectQuery.Allow(SharedTypes.AddField(connection, "pageInfo", new NonNullGraphType(_shared.PageInfo), s => s));
+        DirectQuery.Allow(SharedTypes.AddField(connection, "edges", new NonNullGraphType(new ListGraphType(new NonNullGraphType(edge))), s => ((ConnectionResult)s!).Page.Rows));
+        DirectQuery.Allow(SharedTypes.AddField(connection, "nodes", new NonNullGraphType(new ListGraphType(new NonNullGraphType(type))), s => ((ConnectionResult)s!).Nodes));
 
         _lists[definition.ApiName] = (connection, orderBy);
         query.AddField(AggregateSchema.Build(definition, Visible(definition), _shared, _filters[definition.ApiName]));
-        query.AddField(new GraphField
+        query.AddField(DirectQuery.Allow(new GraphField
         {
             Name = definition.PluralApiName,
             Description = $"{definition.PluralLabel}, filtered, ordered and paged by cursor (default {Paas.Data.Query.QueryLimits.DefaultPageSize}, at most {Paas.Data.Query.QueryLimits.MaxPageSize}).",
             ResolvedType = new NonNullGraphType(connection),
             Arguments = ListArguments(definition),
             Resolver = Resolve.Async(context => RecordResolvers.ListAsync(context, definition)),
-        });
+        }));
     }
 
     private QueryArguments ListArguments(ObjectDefinition definition) => new(

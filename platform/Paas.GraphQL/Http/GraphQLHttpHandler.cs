@@ -20,7 +20,7 @@ namespace Paas.GraphQL.Http;
 /// GraphQL over HTTP (the GraphQL-over-HTTP specification): queries by GET or POST, mutations by POST only,
 /// <c>application/graphql-response+json</c> with 4xx for request errors, or <c>application/json</c> with 200.
 /// </summary>
-public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<GraphQLHttpHandler> logger)
+public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetrics metrics, ILogger<GraphQLHttpHandler> logger)
 {
     public const string GraphQLResponse = "application/graphql-response+json";
     public const string Json = "application/json";
@@ -114,9 +114,19 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(limits.RequestTimeout);
         ExecutionResult result;
+        ReadOnlyMemory<byte>? direct = null;
         try
         {
-            result = await ExecuteAsync(http, schema, userContext, correlationId, request, document, cached, limits, timeout);
+            // A repeated plain read runs without graphql-dotnet's execution tree; anything it cannot answer runs below.
+            if (options.DirectExecution && cached?.DirectFor(request.OperationName) is { } plan)
+            {
+                direct = await plan.TryExecuteAsync(schema, userContext, http.RequestServices, timeout.Token);
+                metrics.Answered(direct is not null);
+            }
+
+            result = direct is null
+                ? await ExecuteAsync(http, schema, userContext, correlationId, request, document, cached, limits, timeout)
+                : new ExecutionResult { Executed = true };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {
@@ -133,7 +143,8 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
         if (cached is null && document is not null && result.Executed)
         {
             // Validation passed: the next request with this text skips parsing and the document rules.
-            documents.Add(request.Query!, document, limits);
+            documents.Add(request.Query!, document, limits,
+                options.DirectExecution ? DirectQuery.TryPlan(schema, document, request.OperationName) : null, request.OperationName);
         }
 
         if (userContext is IScriptedRequest scripted)
@@ -159,7 +170,33 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, ILogger<Graph
         var requestError = !result.Executed;
         http.Response.StatusCode = requestError && mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
         http.Response.ContentType = mediaType + "; charset=utf-8";
+        if (direct is { } data)
+        {
+            await WriteDirectAsync(http, data, result.Extensions);
+            return;
+        }
+
         await _serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>The response of a direct run: its data, and the extensions written as graphql-dotnet's writer would.</summary>
+    private async Task WriteDirectAsync(HttpContext http, ReadOnlyMemory<byte> data, Dictionary<string, object?>? extensions)
+    {
+        await using (var writer = new Utf8JsonWriter(http.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true }))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("data");
+            writer.WriteRawValue(data.Span, skipInputValidation: true);
+            if (extensions is { Count: > 0 })
+            {
+                writer.WritePropertyName("extensions");
+                writer.WriteRawValue(_serializer.Serialize(extensions), skipInputValidation: true);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 
     private Task<ExecutionResult> ExecuteAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId,

@@ -11,6 +11,12 @@ public sealed class GraphQLHttpOptions
     /// <summary>Largest accepted query document, in characters.</summary>
     public int MaxDocumentLength { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Whether repeated plain reads of the data API run on the direct path (<see cref="Execution.DirectQuery"/>) instead of
+    /// graphql-dotnet's execution tree. The answers are the same; turning it off is for diagnosing a suspected difference.
+    /// </summary>
+    public bool DirectExecution { get; set; } = true;
+
     /// <summary>Limits for tenants that have none of their own, and for the metadata and platform APIs.</summary>
     public RequestLimits DefaultLimits { get; set; } = new();
 }

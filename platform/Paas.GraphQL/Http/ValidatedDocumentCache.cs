@@ -30,8 +30,15 @@ public sealed class ValidatedDocumentCache
         _maxCharacters = maxCharacters;
     }
 
-    /// <summary>A document validated under <paramref name="Limits"/>; whether it declares variables decides which rules still run.</summary>
-    public sealed record Entry(GraphQLDocument Document, RequestLimits Limits, bool HasVariables);
+    /// <summary>
+    /// A document validated under <paramref name="Limits"/>; whether it declares variables decides which rules still run.
+    /// <paramref name="Direct"/> is its direct plan for the operation named <paramref name="DirectOperation"/>, if it has one.
+    /// </summary>
+    public sealed record Entry(GraphQLDocument Document, RequestLimits Limits, bool HasVariables, Execution.DirectQuery? Direct = null, string? DirectOperation = null)
+    {
+        /// <summary>The direct plan for a request naming <paramref name="operationName"/>, or null.</summary>
+        public Execution.DirectQuery? DirectFor(string? operationName) => string.Equals(operationName, DirectOperation, StringComparison.Ordinal) ? Direct : null;
+    }
 
     public int Count => _entries.Count;
 
@@ -49,7 +56,7 @@ public sealed class ValidatedDocumentCache
         return false;
     }
 
-    public void Add(string query, GraphQLDocument document, RequestLimits limits)
+    public void Add(string query, GraphQLDocument document, RequestLimits limits, Execution.DirectQuery? direct = null, string? directOperation = null)
     {
         if (query.Length > _maxCharacters)
         {
@@ -61,7 +68,7 @@ public sealed class ValidatedDocumentCache
             Clear();
         }
 
-        var entry = new Entry(document, limits, HasVariableDefinitions(document));
+        var entry = new Entry(document, limits, HasVariableDefinitions(document), direct, directOperation);
         _entries.AddOrUpdate(query, entry, (_, _) => entry);
         Interlocked.Add(ref _characters, query.Length);
     }

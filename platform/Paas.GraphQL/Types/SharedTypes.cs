@@ -34,10 +34,10 @@ public sealed class SharedTypes
         SortDirection.Add("DESC", "DESC", "Descending; empty values first.");
 
         PageInfo = new ObjectGraphType { Name = "PageInfo" };
-        AddField(PageInfo, "hasNextPage", new NonNullGraphType(Boolean), s => ((Data.ConnectionResult)s!).Page.HasNextPage);
-        AddField(PageInfo, "hasPreviousPage", new NonNullGraphType(Boolean), s => ((Data.ConnectionResult)s!).Page.HasPreviousPage);
-        AddField(PageInfo, "startCursor", String, s => ((Data.ConnectionResult)s!).Page.Rows.FirstOrDefault()?.Cursor);
-        AddField(PageInfo, "endCursor", String, s => ((Data.ConnectionResult)s!).Page.Rows.LastOrDefault()?.Cursor);
+        Execution.DirectQuery.Allow(AddField(PageInfo, "hasNextPage", new NonNullGraphType(Boolean), s => ((Data.ConnectionResult)s!).Page.HasNextPage));
+        Execution.DirectQuery.Allow(AddField(PageInfo, "hasPreviousPage", new NonNullGraphType(Boolean), s => ((Data.ConnectionResult)s!).Page.HasPreviousPage));
+        Execution.DirectQuery.Allow(AddField(PageInfo, "startCursor", String, s => ((Data.ConnectionResult)s!).Page.Rows.FirstOrDefault()?.Cursor));
+        Execution.DirectQuery.Allow(AddField(PageInfo, "endCursor", String, s => ((Data.ConnectionResult)s!).Page.Rows.LastOrDefault()?.Cursor));
 
         FieldHistory = new ObjectGraphType { Name = "FieldHistoryEntry" };
         AddField(FieldHistory, "field", new NonNullGraphType(String), s => ((Paas.Data.Security.FieldHistoryEntry)s!).Field);
@@ -126,7 +126,7 @@ public sealed class SharedTypes
         return filter;
     }
 
-    public static void AddField(IComplexGraphType type, string name, IGraphType graphType, Func<object?, object?> read, string? description = null) =>
+    public static GraphField AddField(IComplexGraphType type, string name, IGraphType graphType, Func<object?, object?> read, string? description = null) =>
         type.AddField(new GraphField
         {
             Name = name,

@@ -1,0 +1,322 @@
+using System.Buffers;
+using System.Collections;
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.Types;
+using GraphQL.Validation;
+using GraphQLParser.AST;
+
+namespace Paas.GraphQL.Execution;
+
+/// <summary>
+/// A faster way to run the plain reads of the data API: a validated query without variables, fragments or directives
+/// whose every field is marked direct (<see cref="Allow"/>) is planned once and then run by calling the same resolvers
+/// graphql-dotnet would call, writing the response JSON as the values come, without building an execution tree. Anything
+/// the plan does not cover (introspection, reverse relations, history, aggregates, fragments, variables) runs through
+/// graphql-dotnet, and so does a request during which a resolver fails or a non-null field is null: the direct run writes
+/// into its own buffer and is dropped, so the client always gets graphql-dotnet's answer and errors.
+/// </summary>
+public sealed class DirectQuery
+{
+    private const string MetadataKey = "paas:direct";
+
+    private readonly GraphQLDocument _document;
+    private readonly GraphQLOperationDefinition _operation;
+    private readonly IObjectGraphType _root;
+    private readonly Selection _selection;
+
+    private DirectQuery(GraphQLDocument document, GraphQLOperationDefinition operation, IObjectGraphType root, Selection selection)
+    {
+        _document = document;
+        _operation = operation;
+        _root = root;
+        _selection = selection;
+    }
+
+    /// <summary>Marks a field whose resolver is a plain read the direct path may call (no data loader, no side effect).</summary>
+    public static FieldType Allow(FieldType field)
+    {
+        field.Metadata[MetadataKey] = true;
+        return field;
+    }
+
+    private static bool IsAllowed(FieldType field) => field.Metadata.TryGetValue(MetadataKey, out var allowed) && allowed is true;
+
+    /// <summary>The plan of a validated document, or null when the direct path does not cover it.</summary>
+    public static DirectQuery? TryPlan(ISchema schema, GraphQLDocument document, string? operationName)
+    {
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        if (document.Definitions.Count != operations.Count)
+        {
+            return null; // fragment definitions
+        }
+
+        var operation = operationName is null
+            ? operations.Count == 1 ? operations[0] : null
+            : operations.SingleOrDefault(o => o.Name?.StringValue == operationName);
+        if (operation is null || operation.Operation != OperationType.Query || operation.Variables is { Items.Count: > 0 }
+            || operation.Directives is { Items.Count: > 0 } || schema.Query is not { } root)
+        {
+            return null;
+        }
+
+        var selection = PlanSelection(root, operation.SelectionSet, root: true);
+        return selection is null ? null : new DirectQuery(document, operation, root, selection);
+    }
+
+    private static Selection? PlanSelection(IComplexGraphType type, GraphQLSelectionSet set, bool root = false)
+    {
+        var fields = new List<PlannedField>();
+        foreach (var node in set.Selections)
+        {
+            if (node is not GraphQLField ast || ast.Directives is { Items.Count: > 0 })
+            {
+                return null;
+            }
+
+            var responseName = (ast.Alias?.Name ?? ast.Name).StringValue;
+            if (fields.Any(f => f.ResponseName == responseName))
+            {
+                return null; // merged selections of one response name
+            }
+
+            if (ast.Name.StringValue == "__typename")
+            {
+                fields.Add(new PlannedField(responseName, ast, null, null, null));
+                continue;
+            }
+
+            var definition = type.GetField(ast.Name.StringValue);
+            if (definition is null || !IsAllowed(definition) || definition.Resolver is null || definition.ResolvedType is null
+                || (!root && ast.Arguments is { Items.Count: > 0 }))
+            {
+                return null;
+            }
+
+            Selection? child = null;
+            var named = definition.ResolvedType.GetNamedType();
+            if (named is IComplexGraphType complex)
+            {
+                if (named is not IObjectGraphType || ast.SelectionSet is null || (child = PlanSelection(complex, ast.SelectionSet)) is null)
+                {
+                    return null;
+                }
+            }
+            else if (named is not ScalarGraphType || ast.SelectionSet is not null)
+            {
+                return null;
+            }
+
+            fields.Add(new PlannedField(responseName, ast, definition, definition.ResolvedType, child));
+        }
+
+        return new Selection((IObjectGraphType)type, fields);
+    }
+
+    /// <summary>
+    /// Runs the plan and returns the JSON of <c>data</c>, or null when the request must run through graphql-dotnet
+    /// instead (a resolver failed, or a value does not fit its type). Cancellation is not swallowed.
+    /// </summary>
+    public async Task<ReadOnlyMemory<byte>?> TryExecuteAsync(ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services, CancellationToken ct)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        var run = new Run(this, schema, userContext, services, writer, ct);
+        try
+        {
+            if (!await run.WriteObjectAsync(_selection, null, root: true))
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        await writer.FlushAsync(ct);
+        return buffer.WrittenMemory;
+    }
+
+    private sealed record PlannedField(string ResponseName, GraphQLField Ast, FieldType? Definition, IGraphType? Type, Selection? Child)
+    {
+        public JsonEncodedText Name { get; } = JsonEncodedText.Encode(ResponseName);
+    }
+
+    private sealed record Selection(IObjectGraphType Type, List<PlannedField> Fields)
+    {
+        public string TypeName => Type.Name;
+    }
+
+    private sealed class Run(DirectQuery plan, ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services, Utf8JsonWriter writer, CancellationToken ct)
+    {
+        private readonly ResolveFieldContext _context = new()
+        {
+            Schema = schema,
+            Document = plan._document,
+            Operation = plan._operation,
+            Variables = Variables.None,
+            UserContext = userContext,
+            RequestServices = services,
+            CancellationToken = ct,
+            Errors = new ExecutionErrors(),
+            Metrics = global::GraphQL.Instrumentation.Metrics.None,
+            OutputExtensions = new Dictionary<string, object?>(),
+            InputExtensions = new Dictionary<string, object?>(),
+            ArrayPool = NoPool.Instance,
+        };
+
+        /// <summary>Writes one object of the selection; false when the direct path cannot answer.</summary>
+        public async ValueTask<bool> WriteObjectAsync(Selection selection, object? source, bool root = false)
+        {
+            writer.WriteStartObject();
+            foreach (var field in selection.Fields)
+            {
+                writer.WritePropertyName(field.Name);
+                if (field.Definition is null)
+                {
+                    writer.WriteStringValue(selection.TypeName);
+                    continue;
+                }
+
+                var context = _context;
+                context.Source = source;
+                context.ParentType = selection.Type;
+                context.FieldDefinition = field.Definition;
+                context.FieldAst = field.Ast;
+                context.Arguments = root
+                    ? ExecutionHelper.GetArguments(field.Definition.Arguments, field.Ast.Arguments, Variables.None, plan._document, field.Ast, null)
+                    : null;
+                if (root)
+                {
+                    context.Path = context.ResponsePath = new object[] { field.ResponseName };
+                }
+
+                var pending = field.Definition.Resolver!.ResolveAsync(context);
+                var value = pending.IsCompletedSuccessfully ? pending.Result : await pending;
+                if (!await WriteValueAsync(field, field.Type!, value))
+                {
+                    return false;
+                }
+            }
+
+            writer.WriteEndObject();
+            return true;
+        }
+
+        private async ValueTask<bool> WriteValueAsync(PlannedField field, IGraphType type, object? value)
+        {
+            if (type is NonNullGraphType nonNull)
+            {
+                return value is not null && await WriteValueAsync(field, nonNull.ResolvedType!, value);
+            }
+
+            if (value is null)
+            {
+                writer.WriteNullValue();
+                return true;
+            }
+
+            switch (type)
+            {
+                case ListGraphType list:
+                    if (value is not IEnumerable items || value is string)
+                    {
+                        return false;
+                    }
+
+                    writer.WriteStartArray();
+                    foreach (var item in items)
+                    {
+                        if (!await WriteValueAsync(field, list.ResolvedType!, item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    writer.WriteEndArray();
+                    return true;
+                case ScalarGraphType scalar:
+                    var serialized = scalar.Serialize(value);
+                    return serialized is not null && WriteScalar(serialized);
+                case IObjectGraphType:
+                    return await WriteObjectAsync(field.Child!, value);
+                default:
+                    return false;
+            }
+        }
+
+        private bool WriteScalar(object value)
+        {
+            switch (value)
+            {
+                case string s:
+                    writer.WriteStringValue(s);
+                    return true;
+                case bool b:
+                    writer.WriteBooleanValue(b);
+                    return true;
+                case int i:
+                    writer.WriteNumberValue(i);
+                    return true;
+                case long l:
+                    writer.WriteNumberValue(l);
+                    return true;
+                case decimal m:
+                    writer.WriteNumberValue(m);
+                    return true;
+                case double d when double.IsFinite(d):
+                    writer.WriteNumberValue(d);
+                    return true;
+                case JsonElement element:
+                    element.WriteTo(writer);
+                    return true;
+                case IDictionary<string, object?> map:
+                    writer.WriteStartObject();
+                    foreach (var (key, item) in map)
+                    {
+                        writer.WritePropertyName(key);
+                        if (item is null)
+                        {
+                            writer.WriteNullValue();
+                        }
+                        else if (!WriteScalar(item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    writer.WriteEndObject();
+                    return true;
+                case IEnumerable items:
+                    writer.WriteStartArray();
+                    foreach (var item in items)
+                    {
+                        if (item is null)
+                        {
+                            writer.WriteNullValue();
+                        }
+                        else if (!WriteScalar(item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    writer.WriteEndArray();
+                    return true;
+                default:
+                    // Any other serialized form (dates, numbers of other widths) is left to graphql-dotnet's writer.
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>The direct path rents nothing; resolvers that would rent arrays are not marked direct.</summary>
+    private sealed class NoPool : IExecutionArrayPool
+    {
+        public static readonly NoPool Instance = new();
+
+        public TElement[] Rent<TElement>(int minimumLength) => new TElement[minimumLength];
+    }
+}
