@@ -10,10 +10,10 @@ using GraphQLParser.AST;
 namespace Paas.GraphQL.Execution;
 
 /// <summary>
-/// A faster way to run the plain reads of the data API: a validated query without variables, fragments or directives
+/// A faster way to run the plain reads of the data API: a validated query without fragments or directives
 /// whose every field is marked direct (<see cref="Allow"/>) is planned once and then run by calling the same resolvers
 /// graphql-dotnet would call, writing the response JSON as the values come, without building an execution tree. Anything
-/// the plan does not cover (introspection, reverse relations, history, aggregates, fragments, variables) runs through
+/// the plan does not cover (introspection, reverse relations, history, aggregates, fragments, directives) runs through
 /// graphql-dotnet, and so does a request during which a resolver fails or a non-null field is null: the direct run writes
 /// into its own buffer and is dropped, so the client always gets graphql-dotnet's answer and errors.
 /// </summary>
@@ -55,8 +55,7 @@ public sealed class DirectQuery
         var operation = operationName is null
             ? operations.Count == 1 ? operations[0] : null
             : operations.SingleOrDefault(o => o.Name?.StringValue == operationName);
-        if (operation is null || operation.Operation != OperationType.Query || operation.Variables is { Items.Count: > 0 }
-            || operation.Directives is { Items.Count: > 0 } || schema.Query is not { } root)
+        if (operation is null || operation.Operation != OperationType.Query || operation.Directives is { Items.Count: > 0 } || schema.Query is not { } root)
         {
             return null;
         }
@@ -114,15 +113,20 @@ public sealed class DirectQuery
         return new Selection((IObjectGraphType)type, fields);
     }
 
+    /// <summary>The operation the plan runs (its variable definitions are coerced by the caller's validation).</summary>
+    public GraphQLOperationDefinition Operation => _operation;
+
     /// <summary>
     /// Runs the plan and returns the JSON of <c>data</c>, or null when the request must run through graphql-dotnet
-    /// instead (a resolver failed, or a value does not fit its type). Cancellation is not swallowed.
+    /// instead (a resolver failed, or a value does not fit its type). Cancellation is not swallowed. A document with
+    /// variables comes with the values its validation coerced (<paramref name="variables"/>, <paramref name="arguments"/>).
     /// </summary>
-    public async Task<ReadOnlyMemory<byte>?> TryExecuteAsync(ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services, CancellationToken ct)
+    public async Task<ReadOnlyMemory<byte>?> TryExecuteAsync(ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services,
+        Variables? variables, IReadOnlyDictionary<GraphQLField, IDictionary<string, ArgumentValue>>? arguments, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        var run = new Run(this, schema, userContext, services, writer, ct);
+        var run = new Run(this, schema, userContext, services, writer, variables ?? Variables.None, arguments, ct);
         try
         {
             if (!await run.WriteObjectAsync(_selection, null, root: true))
@@ -149,14 +153,15 @@ public sealed class DirectQuery
         public string TypeName => Type.Name;
     }
 
-    private sealed class Run(DirectQuery plan, ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services, Utf8JsonWriter writer, CancellationToken ct)
+    private sealed class Run(DirectQuery plan, ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services, Utf8JsonWriter writer,
+        Variables variables, IReadOnlyDictionary<GraphQLField, IDictionary<string, ArgumentValue>>? arguments, CancellationToken ct)
     {
         private readonly ResolveFieldContext _context = new()
         {
             Schema = schema,
             Document = plan._document,
             Operation = plan._operation,
-            Variables = Variables.None,
+            Variables = variables,
             UserContext = userContext,
             RequestServices = services,
             CancellationToken = ct,
@@ -185,9 +190,9 @@ public sealed class DirectQuery
                 context.ParentType = selection.Type;
                 context.FieldDefinition = field.Definition;
                 context.FieldAst = field.Ast;
-                context.Arguments = root
-                    ? ExecutionHelper.GetArguments(field.Definition.Arguments, field.Ast.Arguments, Variables.None, plan._document, field.Ast, null)
-                    : null;
+                context.Arguments = !root ? null
+                    : arguments is not null && arguments.TryGetValue(field.Ast, out var parsed) ? parsed
+                    : ExecutionHelper.GetArguments(field.Definition.Arguments, field.Ast.Arguments, variables, plan._document, field.Ast, null);
                 if (root)
                 {
                     context.Path = context.ResponsePath = new object[] { field.ResponseName };

@@ -32,6 +32,7 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
         new DocumentValidator(),
         new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(SerialExecutionStrategy.Instance, OperationType.Query)]),
         []);
+    private static readonly DocumentValidator Validator = new();
     private readonly GraphQLSerializer _serializer = new(new PaasErrorInfoProvider());
 
     public async Task HandleAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId, RequestLimits? tenantLimits = null)
@@ -120,8 +121,7 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
             // A repeated plain read runs without graphql-dotnet's execution tree; anything it cannot answer runs below.
             if (options.DirectExecution && cached?.DirectFor(request.OperationName) is { } plan)
             {
-                direct = await plan.TryExecuteAsync(schema, userContext, http.RequestServices, timeout.Token);
-                metrics.Answered(direct is not null);
+                direct = await TryDirectAsync(http, schema, userContext, request, cached, plan, limits, timeout.Token);
             }
 
             result = direct is null
@@ -226,6 +226,45 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
                 return Task.CompletedTask;
             };
         });
+
+    /// <summary>
+    /// The direct run of a cached document. Its variables are coerced, and its cost priced, by the same validation the
+    /// executer would run; when that fails the request goes on to the executer, which reports it.
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>?> TryDirectAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, GraphQLRequest request,
+        ValidatedDocumentCache.Entry cached, DirectQuery plan, RequestLimits limits, CancellationToken ct)
+    {
+        Variables? variables = null;
+        IReadOnlyDictionary<GraphQLField, IDictionary<string, ArgumentValue>>? arguments = null;
+        if (cached.HasVariables)
+        {
+            var validation = await Validator.ValidateAsync(new ValidationOptions
+            {
+                Schema = schema,
+                Document = cached.Document,
+                Operation = plan.Operation,
+                Rules = [ComplexityRule(limits)],
+                Variables = request.Variables ?? Inputs.Empty,
+                Extensions = request.Extensions ?? Inputs.Empty,
+                UserContext = userContext,
+                RequestServices = http.RequestServices,
+                User = http.User,
+                Metrics = global::GraphQL.Instrumentation.Metrics.None,
+                CancellationToken = ct,
+            });
+            if (!validation.IsValid)
+            {
+                return null;
+            }
+
+            variables = validation.Variables;
+            arguments = validation.ArgumentValues;
+        }
+
+        var direct = await plan.TryExecuteAsync(schema, userContext, http.RequestServices, variables, arguments, ct);
+        metrics.Answered(direct is not null);
+        return direct;
+    }
 
     private static ComplexityValidationRule ComplexityRule(RequestLimits limits) => new(new ComplexityOptions
     {

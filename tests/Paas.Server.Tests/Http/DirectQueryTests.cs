@@ -19,7 +19,7 @@ public sealed class DirectQueryTests
     /// <summary>Queries the direct path answers: lists, edges, page info, aliases, __typename, lookups, one record.</summary>
     private static readonly string[] DirectQueries =
     [
-        """{ opportunities(orderBy: [{amount: DESC}], first: 10) { totalCount nodes { id name amount stage closeDate isPriority tags details externalId version createdAt updatedAt account { id name industry } } } }""",
+        """{ opportunities(orderBy: [{amount: DESC}], first: 10) { totalCount nodes { id name amount withTax label due stage closeDate isPriority tags details externalId version createdAt updatedAt account { id name industry } } } }""",
         """{ opportunities(filter: {stage: {eq: "Negotiation"}}, orderBy: [{name: ASC}]) { edges { cursor node { name amount } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }""",
         """query Named { big: opportunities(filter: {amount: {gte: 100}}, first: 2, orderBy: [{amount: ASC}]) { __typename pageInfo { hasNextPage } nodes { __typename n: name a: account { __typename name } } } small: accounts { totalCount } }""",
         """{ opportunities(filter: {account: {industry: {eq: "Retail"}}}) { totalCount nodes { name account { name } } } }""",
@@ -34,19 +34,24 @@ public sealed class DirectQueryTests
         await using var server = await PaasServer.StartAsync(provider, new Dictionary<string, string?> { ["Paas:GraphQL:DirectExecution"] = Off });
         await SeedAsync(server);
         var oneId = (string)(await server.DataOkAsync("""{ opportunities(first: 1, orderBy: [{name: ASC}]) { nodes { id } } }"""))["opportunities"]!["nodes"]![0]!["id"]!;
-        string[] queries =
+        (string Query, object? Variables)[] queries =
         [
-            .. DirectQueries,
-            $$"""{ opportunity(id: "{{oneId}}") { id name amount tags details account { name } } }""",
-            """{ opportunity(id: "00000000-0000-0000-0000-000000000000") { id name } }""",
+            .. DirectQueries.Select(q => (q, (object?)null)),
+            ($$"""{ opportunity(id: "{{oneId}}") { id name amount tags details account { name } } }""", null),
+            ("""{ opportunity(id: "00000000-0000-0000-0000-000000000000") { id name } }""", null),
+            ("""query($id: ID!) { opportunity(id: $id) { name withTax } }""", new { id = oneId }),
+            ("""query($n: Int = 2, $after: String, $f: OpportunityFilter) { opportunities(first: $n, after: $after, filter: $f, orderBy: [{name: ASC}]) { edges { cursor node { name } } } }""",
+                new { f = new { amount = new { gt = 50 } } }),
+            ("""query($n: Int = 2, $after: String, $f: OpportunityFilter) { opportunities(first: $n, after: $after, filter: $f, orderBy: [{name: ASC}]) { edges { cursor node { name } } } }""",
+                new { n = 1, f = new { stage = new { @in = new[] { "Negotiation", "ClosedWon" } } } }),
         ];
 
         var expected = new List<string>();
-        foreach (var query in queries)
+        foreach (var (query, variables) in queries)
         {
-            var first = await server.DataAsync(query);
+            var first = await server.DataAsync(query, variables);
             first.AssertOk();
-            var again = await server.DataAsync(query);
+            var again = await server.DataAsync(query, variables);
             Assert.Equal(first.Body, again.Body);
             expected.Add(first.Body);
         }
@@ -59,12 +64,13 @@ public sealed class DirectQueryTests
             var before = Metrics(direct).Direct;
             for (var round = 0; round < 3; round++)
             {
-                var response = await direct.DataAsync(queries[i]);
+                var response = await direct.DataAsync(queries[i].Query, queries[i].Variables);
                 Assert.Equal(expected[i], response.Body);
             }
 
-            // The first request validates the document; the two after it are answered directly.
-            Assert.True(before + 2 == Metrics(direct).Direct, $"query {i}: direct {Metrics(direct).Direct - before}, fallbacks so far {Metrics(direct).DirectFallbacks}");
+            // The first request of a document validates it (the two variable queries share one); the ones after it are direct.
+            var answered = i == queries.Length - 1 ? 3 : 2;
+            Assert.True(before + answered == Metrics(direct).Direct, $"query {i}: direct {Metrics(direct).Direct - before}, fallbacks so far {Metrics(direct).DirectFallbacks}");
         }
 
         Assert.Equal(0, Metrics(direct).DirectFallbacks);
@@ -78,7 +84,7 @@ public sealed class DirectQueryTests
         await SeedAsync(server);
         string[] covered =
         [
-            // a reverse relation (batched by a data loader), field history, an aggregate, a fragment, a directive, variables
+            // a reverse relation (batched by a data loader), field history, an aggregate, a fragment, a directive, introspection
             """{ accounts { nodes { name opportunities { totalCount nodes { name } } } } }""",
             """{ accounts { nodes { name history { field } } } }""",
             """{ opportunitiesAggregate(groupBy: [stage]) { key { stage } count } }""",
@@ -93,9 +99,6 @@ public sealed class DirectQueryTests
             Assert.Equal(first.Body, (await server.DataAsync(query)).Body);
         }
 
-        var withVariables = await server.DataAsync("query($n: Int) { accounts(first: $n) { nodes { name } } }", new { n = 1 });
-        Assert.Single(withVariables.AssertOk()["accounts"]!["nodes"]!.AsArray());
-        await server.DataAsync("query($n: Int) { accounts(first: $n) { nodes { name } } }", new { n = 2 });
         Assert.Equal(0, Metrics(server).Direct);
     }
 
@@ -143,6 +146,20 @@ public sealed class DirectQueryTests
         const string badValue = """{ opportunities(filter: {stage: {eq: "NoSuchStage"}}) { nodes { name } } }""";
         var bad = await server.DataAsync(badValue);
         Assert.Equal(bad.Body, (await server.DataAsync(badValue)).Body);
+
+        // Variables are coerced again on every request: a wrong type or a missing value is refused by validation before a
+        // direct run, exactly as by the executer; a page over the limit is refused by the resolver, so that one run falls back.
+        const string paged = """query($n: Int!) { opportunities(first: $n, orderBy: [{name: ASC}]) { nodes { name } } }""";
+        Assert.Single((await server.DataOkAsync(paged, new { n = 1 }))["opportunities"]!["nodes"]!.AsArray());
+        var fallbacks = Metrics(server).DirectFallbacks;
+        var wrongType = await server.DataAsync(paged, new { n = "two" });
+        ResponseAssert.IsSafeError(wrongType);
+        var missing = await server.DataAsync(paged);
+        ResponseAssert.IsSafeError(missing);
+        var huge = await server.DataAsync(paged, new { n = 100_000 });
+        Assert.Contains(huge.Errors ?? [], e => (string?)e!["extensions"]!["code"] == "LIMIT_EXCEEDED");
+        Assert.Equal(3, (await server.DataOkAsync(paged, new { n = 3 }))["opportunities"]!["nodes"]!.AsArray().Count);
+        Assert.Equal(fallbacks + 1, Metrics(server).DirectFallbacks);
 
         const string fine = """{ opportunities(first: 2, orderBy: [{name: ASC}]) { nodes { name } } }""";
         await server.DataOkAsync(fine);
@@ -194,6 +211,16 @@ public sealed class DirectQueryTests
     private static async Task SeedAsync(PaasServer server)
     {
         await SalesSchema.CreateAsync(server);
+        await server.MetadataOkAsync("""
+            mutation {
+              a: createField(input: {object: "Opportunity", apiName: "withTax", label: "With tax", type: FORMULA, returnType: CURRENCY, scale: 2,
+                formula: "ROUND(amount * 1.2, 2)"}) { apiName }
+              b: createField(input: {object: "Opportunity", apiName: "label", label: "Label", type: FORMULA, returnType: TEXT,
+                formula: "UPPER(name) + ' / ' + account.name"}) { apiName }
+              c: createField(input: {object: "Opportunity", apiName: "due", label: "Due", type: FORMULA, returnType: DATE,
+                formula: "ADD_DAYS(closeDate, 30)"}) { apiName }
+            }
+            """);
         var retail = await SalesSchema.CreateAccountAsync(server, "Åsa & <Partners> \"Ltd\"", "Retail");
         var software = await SalesSchema.CreateAccountAsync(server, "Zeta\tSoft\nware 日本", "Software");
         await SalesSchema.CreateOpportunitiesAsync(server,
