@@ -256,14 +256,14 @@ public sealed class DataSchemaBuilder
                 continue;
             }
 
-            type.AddField(new GraphField
+            type.AddField(DirectQuery.AllowBatched(new GraphField
             {
                 Name = name,
                 Description = $"The {child.PluralLabel} whose '{field.Label}' is this {parent.Label}.",
                 ResolvedType = new NonNullGraphType(_lists[child.ApiName].Connection),
                 Arguments = ListArguments(child),
                 Resolver = Resolve.Sync(context => RecordResolvers.Children(context, child, field)),
-            });
+            }));
         }
     }
 

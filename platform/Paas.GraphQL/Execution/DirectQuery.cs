@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections;
 using System.Text.Json;
 using GraphQL;
+using GraphQL.DataLoader;
 using GraphQL.Execution;
 using GraphQL.Types;
 using GraphQL.Validation;
@@ -13,7 +14,8 @@ namespace Paas.GraphQL.Execution;
 /// A faster way to run the plain reads of the data API: a validated query without fragments or directives
 /// whose every field is marked direct (<see cref="Allow"/>) is planned once and then run by calling the same resolvers
 /// graphql-dotnet would call, writing the response JSON as the values come, without building an execution tree. Anything
-/// the plan does not cover (introspection, reverse relations, history, aggregates, fragments, directives) runs through
+/// the plan does not cover (introspection, history, aggregates, fragments, directives, reverse relations nested in reverse
+/// relations or in an object inside a list's item) runs through
 /// graphql-dotnet, and so does a request during which a resolver fails or a non-null field is null: the direct run writes
 /// into its own buffer and is dropped, so the client always gets graphql-dotnet's answer and errors.
 /// </summary>
@@ -34,6 +36,8 @@ public sealed class DirectQuery
         _selection = selection;
     }
 
+    private const string Batched = "batched";
+
     /// <summary>Marks a field whose resolver is a plain read the direct path may call (no data loader, no side effect).</summary>
     public static FieldType Allow(FieldType field)
     {
@@ -41,7 +45,19 @@ public sealed class DirectQuery
         return field;
     }
 
-    private static bool IsAllowed(FieldType field) => field.Metadata.TryGetValue(MetadataKey, out var allowed) && allowed is true;
+    /// <summary>
+    /// Marks a field whose resolver returns a data loader's result (a reverse relation): the direct path asks it for
+    /// every item of a list before it awaits the first, so the siblings load together as they do in graphql-dotnet.
+    /// </summary>
+    public static FieldType AllowBatched(FieldType field)
+    {
+        field.Metadata[MetadataKey] = Batched;
+        return field;
+    }
+
+    private static bool IsAllowed(FieldType field) => field.Metadata.TryGetValue(MetadataKey, out var allowed) && allowed is true or Batched;
+
+    private static bool IsBatched(FieldType field) => field.Metadata.TryGetValue(MetadataKey, out var allowed) && allowed is Batched;
 
     /// <summary>The plan of a validated document, or null when the direct path does not cover it.</summary>
     public static DirectQuery? TryPlan(ISchema schema, GraphQLDocument document, string? operationName)
@@ -60,12 +76,22 @@ public sealed class DirectQuery
             return null;
         }
 
-        var selection = PlanSelection(root, operation.SelectionSet, root: true);
+        var selection = PlanSelection(root, operation.SelectionSet, Place.Root);
         return selection is null ? null : new DirectQuery(document, operation, root, selection);
     }
 
-    private static Selection? PlanSelection(IComplexGraphType type, GraphQLSelectionSet set, bool root = false)
+    /// <summary>Where a selection is: batched fields may stand at the top of a list's items, or where no list encloses them.</summary>
+    private enum Place
     {
+        Root,
+        Single,
+        ListItem,
+        InsideListItem,
+    }
+
+    private static Selection? PlanSelection(IComplexGraphType type, GraphQLSelectionSet set, Place place, bool underBatched = false)
+    {
+        var root = place == Place.Root;
         var fields = new List<PlannedField>();
         foreach (var node in set.Selections)
         {
@@ -87,8 +113,15 @@ public sealed class DirectQuery
             }
 
             var definition = type.GetField(ast.Name.StringValue);
-            if (definition is null || !IsAllowed(definition) || definition.Resolver is null || definition.ResolvedType is null
-                || (!root && ast.Arguments is { Items.Count: > 0 }))
+            if (definition is null || !IsAllowed(definition) || definition.Resolver is null || definition.ResolvedType is null)
+            {
+                return null;
+            }
+
+            // A batched field loads once per level: not under another one (that would be a load per parent), not in an
+            // object inside a list's item (the list could not ask for all of them first). Only root and batched fields take arguments.
+            var batched = IsBatched(definition);
+            if ((batched && (underBatched || place == Place.InsideListItem)) || (!root && !batched && ast.Arguments is { Items.Count: > 0 }))
             {
                 return null;
             }
@@ -97,7 +130,11 @@ public sealed class DirectQuery
             var named = definition.ResolvedType.GetNamedType();
             if (named is IComplexGraphType complex)
             {
-                if (named is not IObjectGraphType || ast.SelectionSet is null || (child = PlanSelection(complex, ast.SelectionSet)) is null)
+                var childPlace = IsList(definition.ResolvedType) ? Place.ListItem
+                    : place is Place.ListItem or Place.InsideListItem ? Place.InsideListItem
+                    : Place.Single;
+                if (named is not IObjectGraphType || ast.SelectionSet is null
+                    || (child = PlanSelection(complex, ast.SelectionSet, childPlace, underBatched || batched)) is null)
                 {
                     return null;
                 }
@@ -107,11 +144,13 @@ public sealed class DirectQuery
                 return null;
             }
 
-            fields.Add(new PlannedField(responseName, ast, definition, definition.ResolvedType, child));
+            fields.Add(new PlannedField(responseName, ast, definition, definition.ResolvedType, child) { Batched = batched, Root = root });
         }
 
         return new Selection((IObjectGraphType)type, fields);
     }
+
+    private static bool IsList(IGraphType type) => type is ListGraphType || (type is NonNullGraphType { ResolvedType: ListGraphType });
 
     /// <summary>The operation the plan runs (its variable definitions are coerced by the caller's validation).</summary>
     public GraphQLOperationDefinition Operation => _operation;
@@ -129,7 +168,7 @@ public sealed class DirectQuery
         var run = new Run(this, schema, userContext, services, writer, variables ?? Variables.None, arguments, ct);
         try
         {
-            if (!await run.WriteObjectAsync(_selection, null, root: true))
+            if (!await run.WriteObjectAsync(_selection, null))
             {
                 return null;
             }
@@ -146,11 +185,18 @@ public sealed class DirectQuery
     private sealed record PlannedField(string ResponseName, GraphQLField Ast, FieldType? Definition, IGraphType? Type, Selection? Child)
     {
         public JsonEncodedText Name { get; } = JsonEncodedText.Encode(ResponseName);
+
+        public bool Batched { get; init; }
+
+        public bool Root { get; init; }
     }
 
     private sealed record Selection(IObjectGraphType Type, List<PlannedField> Fields)
     {
         public string TypeName => Type.Name;
+
+        /// <summary>Whether a field of this selection itself is batched (a list of such objects asks them all first).</summary>
+        public bool HasBatched { get; } = Fields.Any(f => f.Batched);
     }
 
     private sealed class Run(DirectQuery plan, ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services, Utf8JsonWriter writer,
@@ -172,12 +218,18 @@ public sealed class DirectQuery
             ArrayPool = NoPool.Instance,
         };
 
-        /// <summary>Writes one object of the selection; false when the direct path cannot answer.</summary>
-        public async ValueTask<bool> WriteObjectAsync(Selection selection, object? source, bool root = false)
+        private readonly List<object> _path = [];
+
+        /// <summary>
+        /// Writes one object of the selection; false when the direct path cannot answer. <paramref name="prefetched"/>
+        /// holds, for a list's item, the results its batched fields already gave (in the order of the fields).
+        /// </summary>
+        public async ValueTask<bool> WriteObjectAsync(Selection selection, object? source, object?[]? prefetched = null)
         {
             writer.WriteStartObject();
-            foreach (var field in selection.Fields)
+            for (var i = 0; i < selection.Fields.Count; i++)
             {
+                var field = selection.Fields[i];
                 writer.WritePropertyName(field.Name);
                 if (field.Definition is null)
                 {
@@ -185,29 +237,43 @@ public sealed class DirectQuery
                     continue;
                 }
 
-                var context = _context;
-                context.Source = source;
-                context.ParentType = selection.Type;
-                context.FieldDefinition = field.Definition;
-                context.FieldAst = field.Ast;
-                context.Arguments = !root ? null
-                    : arguments is not null && arguments.TryGetValue(field.Ast, out var parsed) ? parsed
-                    : ExecutionHelper.GetArguments(field.Definition.Arguments, field.Ast.Arguments, variables, plan._document, field.Ast, null);
-                if (root)
+                _path.Add(field.ResponseName);
+                var value = prefetched is not null && field.Batched ? prefetched[i] : await ResolveAsync(field, selection, source);
+                if (value is IDataLoaderResult loaded)
                 {
-                    context.Path = context.ResponsePath = new object[] { field.ResponseName };
+                    value = await loaded.GetResultAsync(ct);
                 }
 
-                var pending = field.Definition.Resolver!.ResolveAsync(context);
-                var value = pending.IsCompletedSuccessfully ? pending.Result : await pending;
                 if (!await WriteValueAsync(field, field.Type!, value))
                 {
                     return false;
                 }
+
+                _path.RemoveAt(_path.Count - 1);
             }
 
             writer.WriteEndObject();
             return true;
+        }
+
+        private async ValueTask<object?> ResolveAsync(PlannedField field, Selection selection, object? source)
+        {
+            var context = _context;
+            context.Source = source;
+            context.ParentType = selection.Type;
+            context.FieldDefinition = field.Definition!;
+            context.FieldAst = field.Ast;
+            context.Arguments = !(field.Root || field.Batched) ? null
+                : arguments is not null && arguments.TryGetValue(field.Ast, out var parsed) ? parsed
+                : ExecutionHelper.GetArguments(field.Definition!.Arguments, field.Ast.Arguments, variables, plan._document, field.Ast, null);
+            if (field.Root || field.Batched)
+            {
+                // Data loaders of one level are shared by the response path (list indices aside), as in graphql-dotnet.
+                context.Path = context.ResponsePath = _path.ToArray();
+            }
+
+            var pending = field.Definition!.Resolver!.ResolveAsync(context);
+            return pending.IsCompletedSuccessfully ? pending.Result : await pending;
         }
 
         private async ValueTask<bool> WriteValueAsync(PlannedField field, IGraphType type, object? value)
@@ -231,17 +297,9 @@ public sealed class DirectQuery
                         return false;
                     }
 
-                    writer.WriteStartArray();
-                    foreach (var item in items)
-                    {
-                        if (!await WriteValueAsync(field, list.ResolvedType!, item))
-                        {
-                            return false;
-                        }
-                    }
-
-                    writer.WriteEndArray();
-                    return true;
+                    return field.Child is { HasBatched: true } child
+                        ? await WriteBatchedListAsync(field, list.ResolvedType!, child, items.Cast<object?>().ToList())
+                        : await WriteListAsync(field, list.ResolvedType!, items);
                 case ScalarGraphType scalar:
                     var serialized = scalar.Serialize(value);
                     return serialized is not null && WriteScalar(serialized);
@@ -250,6 +308,77 @@ public sealed class DirectQuery
                 default:
                     return false;
             }
+        }
+
+        private async ValueTask<bool> WriteListAsync(PlannedField field, IGraphType itemType, IEnumerable items)
+        {
+            writer.WriteStartArray();
+            var index = 0;
+            foreach (var item in items)
+            {
+                _path.Add(index++);
+                if (!await WriteValueAsync(field, itemType, item))
+                {
+                    return false;
+                }
+
+                _path.RemoveAt(_path.Count - 1);
+            }
+
+            writer.WriteEndArray();
+            return true;
+        }
+
+        /// <summary>A list whose items have batched fields: every item asks first, then the items are written.</summary>
+        private async ValueTask<bool> WriteBatchedListAsync(PlannedField field, IGraphType itemType, Selection child, List<object?> items)
+        {
+            var asked = new object?[items.Count][];
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (items[i] is null)
+                {
+                    continue;
+                }
+
+                _path.Add(i);
+                asked[i] = new object?[child.Fields.Count];
+                for (var f = 0; f < child.Fields.Count; f++)
+                {
+                    var batched = child.Fields[f];
+                    if (batched.Batched)
+                    {
+                        _path.Add(batched.ResponseName);
+                        asked[i][f] = await ResolveAsync(batched, child, items[i]);
+                        _path.RemoveAt(_path.Count - 1);
+                    }
+                }
+
+                _path.RemoveAt(_path.Count - 1);
+            }
+
+            writer.WriteStartArray();
+            for (var i = 0; i < items.Count; i++)
+            {
+                _path.Add(i);
+                var ok = itemType is NonNullGraphType { ResolvedType: IObjectGraphType }
+                    ? items[i] is not null && await WriteObjectAsync(child, items[i], asked[i])
+                    : itemType is IObjectGraphType && (items[i] is null ? WriteNull() : await WriteObjectAsync(child, items[i], asked[i]));
+                if (!ok)
+                {
+                    return false;
+                }
+
+                _path.RemoveAt(_path.Count - 1);
+            }
+
+            writer.WriteEndArray();
+            return true;
+        }
+
+        private bool WriteNull()
+        {
+            writer.WriteNullValue();
+            return true;
         }
 
         private bool WriteScalar(object value)

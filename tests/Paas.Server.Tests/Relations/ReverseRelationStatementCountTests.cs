@@ -77,6 +77,28 @@ public sealed class ReverseRelationStatementCountTests(ITestOutputHelper output)
         Assert.InRange(large, 1, 6);
     }
 
+    [Theory]
+    [MemberData(nameof(DatabaseProviders.All), MemberType = typeof(DatabaseProviders))]
+    public async Task The_direct_path_batches_reverse_relations_into_the_same_statements(DatabaseProvider provider)
+    {
+        await using var api = await Api.CreateAsync(provider);
+        await api.CreateSchemaAsync();
+
+        await api.SeedAsync(accounts: 5, opportunitiesEach: 20, offset: 0);
+        var (viaExecuter, executerCount) = await api.ExecuteAsync(Query);
+        var (small, smallCount) = await api.ExecuteDirectAsync(Query);
+        Assert.Equal(viaExecuter.ToJsonString(), small.ToJsonString());
+        AssertPage(small, 5);
+
+        await api.SeedAsync(accounts: 45, opportunitiesEach: 20, offset: 5);
+        var (large, largeCount) = await api.ExecuteDirectAsync(Query);
+        AssertPage(large, 50);
+
+        output.WriteLine($"{provider}: direct {smallCount} statements for 5 accounts, {largeCount} for 50 (executer {executerCount}).");
+        Assert.Equal(executerCount, smallCount);
+        Assert.Equal(smallCount, largeCount);
+    }
+
     private static void AssertPage(JsonNode data, int accounts)
     {
         var nodes = data["accounts"]!["nodes"]!.AsArray();
@@ -152,6 +174,19 @@ public sealed class ReverseRelationStatementCountTests(ITestOutputHelper output)
             var json = JsonNode.Parse(Serializer.Serialize(result))!;
             Assert.True(json["errors"] is null, "Unexpected errors: " + json.ToJsonString());
             return (json["data"]!, context.StatementCount);
+        }
+
+        /// <summary>The same request on the direct path (which must cover it).</summary>
+        public async Task<(JsonNode Data, int Statements)> ExecuteDirectAsync(string query)
+        {
+            var metadata = await db.Metadata.GetAsync(tenant, CancellationToken.None);
+            var schema = DataSchemaBuilder.Build(metadata);
+            var context = new DataRequestContext(_caller, metadata, db.Services.GetRequiredService<IDatabaseConnector>(), TimeProvider.System);
+            var plan = DirectQuery.TryPlan(schema, GraphQLParser.Parser.Parse(query), null);
+            Assert.NotNull(plan);
+            var data = await plan.TryExecuteAsync(schema, context, db.Services, null, null, CancellationToken.None);
+            Assert.NotNull(data);
+            return (JsonNode.Parse(data.Value.Span)!, context.StatementCount);
         }
 
         public ValueTask DisposeAsync() => db.DisposeAsync();
