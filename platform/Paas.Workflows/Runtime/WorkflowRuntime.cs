@@ -69,6 +69,13 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             }
         }
 
+        return await InsertInstanceAsync(session, workflow, recordId, caller.UserId, ct);
+    }
+
+    /// <summary>Writes a new instance and queues its first step.</summary>
+    private async Task<WorkflowInstance> InsertInstanceAsync(TenantSession session, PublishedWorkflow workflow, Guid recordId, Guid submittedBy, CancellationToken ct)
+    {
+        var definition = workflow.Definition;
         var instance = new WorkflowInstance
         {
             Id = Guid.CreateVersion7(),
@@ -78,7 +85,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             RecordId = recordId,
             Status = InstanceStatus.Running,
             CurrentStep = definition.Start,
-            SubmittedBy = caller.UserId,
+            SubmittedBy = submittedBy,
             StartedAt = time.GetUtcNow(),
         };
         await WorkflowRows.InsertInstanceAsync(session, instance, ct);
@@ -282,11 +289,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         switch (step.Type)
         {
             case WorkflowStepType.Notify:
-                foreach (var user in Resolve(session.Metadata.Security, new ApprovalSettings { Approvers = step.Notify!.To }, instance.SubmittedBy, 1, null).Distinct().Take(MaxApproversPerStep))
-                {
-                    await NotificationStore.AddAsync(session, user, step.Notify.Message, instance.Object, instance.RecordId, time.GetUtcNow(), ct);
-                }
-
+                await NotifyAsync(session, workId, instance, step, ct);
                 next = step.Next;
                 break;
             case WorkflowStepType.RunAction:
