@@ -27,7 +27,7 @@ namespace Paas.Workflows.Runtime;
 /// anything: the answers are rows, and the deciding answer queues the next step in its own transaction.
 /// </summary>
 public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseConnector connector, IScriptRunner runner, TimeProvider time,
-    ILogger<WorkflowRuntime> logger, RequestLimits? defaultLimits = null) : IWorkflowStarter
+    ILogger<WorkflowRuntime> logger, RequestLimits? defaultLimits = null, IWorkflowStepObserver? observer = null) : IWorkflowStarter
 {
     public const int MaxAttempts = 5;
 
@@ -256,6 +256,15 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
     }
 
     private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
+    {
+        await ExecuteStepAsync(session, workId, instanceId, stepName, seq, ct);
+        if (observer is not null)
+        {
+            await observer.BeforeCommitAsync(session, instanceId, stepName, ct);
+        }
+    }
+
+    private async Task ExecuteStepAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
     {
         var instance = await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
         if (stepName.StartsWith(ReminderPrefix, StringComparison.Ordinal) && instance is not null)
