@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using Paas.Data.Scheduling;
 using Paas.Core.Errors;
 using Paas.Core.Metadata;
 using Paas.Core.Scripting;
+using Paas.Data.Scheduling;
 
 namespace Paas.Data.Scripting;
 

@@ -89,7 +89,10 @@ public sealed class ProcessKillTests
             """);
         var definition = new
         {
-            apiName = "threeTasks", @object = "Quote", trigger = new { type = "RECORD_CREATED" }, start = "one",
+            apiName = "threeTasks",
+            @object = "Quote",
+            trigger = new { type = "RECORD_CREATED" },
+            start = "one",
             steps = new object[]
             {
                 new { name = "one", type = "CREATE_RECORD", @object = "Task", values = new { name = "first", quote = "$record.id" }, next = "act" },

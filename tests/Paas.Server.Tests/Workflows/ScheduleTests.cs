@@ -19,11 +19,15 @@ public sealed class ScheduleTests
 
     private static object Chase() => new
     {
-        apiName = "chaseDrafts", @object = "Quote",
+        apiName = "chaseDrafts",
+        @object = "Quote",
         trigger = new
         {
-            type = "SCHEDULE", cron = "0 8 * * *", timeZone = "Europe/Paris",
-            filter = new { status = new { eq = "Draft" } }, condition = "record.discount > 10",
+            type = "SCHEDULE",
+            cron = "0 8 * * *",
+            timeZone = "Europe/Paris",
+            filter = new { status = new { eq = "Draft" } },
+            condition = "record.discount > 10",
         },
         start = "task",
         steps = new object[]
@@ -78,7 +82,10 @@ public sealed class ScheduleTests
         // Every record, every morning; the instance leaves the record as it was, so each occurrence starts it again.
         await f.PublishAsync(new
         {
-            apiName = "daily", @object = "Quote", trigger = new { type = "SCHEDULE", cron = "0 8 * * *", timeZone = "Europe/Paris" }, start = "task",
+            apiName = "daily",
+            @object = "Quote",
+            trigger = new { type = "SCHEDULE", cron = "0 8 * * *", timeZone = "Europe/Paris" },
+            start = "task",
             steps = new object[]
             {
                 new { name = "task", type = "CREATE_RECORD", @object = "Task", values = new { name = "Daily look", quote = "$record.id" }, next = "end" },
@@ -116,7 +123,10 @@ public sealed class ScheduleTests
         var tenant = await f.TenantAsync();
         await f.PublishAsync(new
         {
-            apiName = "review", @object = "Quote", trigger = new { type = "SCHEDULE", cron = "0 * * * *" }, start = "ask",
+            apiName = "review",
+            @object = "Quote",
+            trigger = new { type = "SCHEDULE", cron = "0 * * * *" },
+            start = "ask",
             steps = new object[]
             {
                 new { name = "ask", type = "APPROVAL", approval = new { approvers = new[] { new { type = "USER", user = f.Manager.Id } }, lockRecord = false },
@@ -138,7 +148,10 @@ public sealed class ScheduleTests
         // A new version runs daily: the hourly occurrence is gone.
         var daily = new
         {
-            apiName = "review", @object = "Quote", trigger = new { type = "SCHEDULE", cron = "0 6 * * *" }, start = "end",
+            apiName = "review",
+            @object = "Quote",
+            trigger = new { type = "SCHEDULE", cron = "0 6 * * *" },
+            start = "end",
             steps = new object[] { new { name = "end", type = "END" } },
         };
         await f.PublishAsync(daily);
@@ -160,9 +173,11 @@ public sealed class ScheduleTests
         {
             d = new
             {
-                apiName = "broken", @object = "Quote",
+                apiName = "broken",
+                @object = "Quote",
                 trigger = new { type = "SCHEDULE", cron = "* * * * * *", timeZone = "Nowhere/Atlantis", filter = new { colour = new { eq = "red" } } },
-                start = "end", steps = new object[] { new { name = "end", type = "END" } },
+                start = "end",
+                steps = new object[] { new { name = "end", type = "END" } },
             },
         });
 

@@ -47,7 +47,9 @@ public sealed class StepFaultTests
         {
             d = new
             {
-                apiName = "faulty", @object = "Quote", start = "one",
+                apiName = "faulty",
+                @object = "Quote",
+                start = "one",
                 steps = new object[]
                 {
                     new { name = "one", type = "CREATE_RECORD", @object = "Task", values = new { name = "first", quote = "$record.id" }, next = "tell" },
@@ -96,7 +98,9 @@ public sealed class StepFaultTests
         var f = await ApprovalFixture.CreateAsync(server);
         await f.PublishAsync(new
         {
-            apiName = "twoTasks", @object = "Quote", start = "one",
+            apiName = "twoTasks",
+            @object = "Quote",
+            start = "one",
             steps = new object[]
             {
                 new { name = "one", type = "CREATE_RECORD", @object = "Task", values = new { name = "first", quote = "$record.id" }, next = "two" },

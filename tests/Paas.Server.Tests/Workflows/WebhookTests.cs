@@ -25,7 +25,9 @@ public sealed class WebhookTests
 
     private static object Hooked(string url) => new
     {
-        apiName = "hooked", @object = "Quote", start = "tell",
+        apiName = "hooked",
+        @object = "Quote",
+        start = "tell",
         steps = new object[]
         {
             new { name = "tell", type = "NOTIFY", notify = new { webhook = new { url, fields = new[] { "discount", "status" } } }, next = "end" },
