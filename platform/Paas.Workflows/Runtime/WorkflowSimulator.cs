@@ -94,6 +94,16 @@ public sealed class WorkflowSimulator(MetadataService metadata, WorkflowValidato
                         $"{(current.Wait?.Minutes is { } minutes ? $" + {minutes} min" : "")}"));
                     next = current.Next;
                     break;
+                case WorkflowStepType.Notify:
+                    var notify = current.Notify!;
+                    var told = notify.Message is null ? [] : WorkflowRuntime.Resolve(snapshot.Security, new ApprovalSettings { Approvers = notify.To }, submitter, 1, null).Distinct().ToList();
+                    path.Add(new SimulatedStep(current.Name, current.Type, null, told, string.Join("; ", new[]
+                    {
+                        notify.Message is null ? null : $"Would notify {told.Count} user(s): {notify.Message}",
+                        notify.Webhook is null ? null : $"Would POST to {notify.Webhook.Url} with {string.Join(", ", notify.Webhook.Fields.Prepend("id"))}",
+                    }.OfType<string>())));
+                    next = current.Next;
+                    break;
                 default:
                     path.Add(new SimulatedStep(current.Name, current.Type, current.Result ?? "completed", [], null));
                     next = null;

@@ -68,6 +68,10 @@ public sealed class WebhookTests
         await server.MetadataOkAsync("mutation { publishWorkflow(apiName: \"hooked\") { status } }");
 
         var quote = await f.QuoteAsync("Q-hook", 12.5m, f.Rep.Key);
+        var simulated = (await server.MetadataOkAsync("query($id: ID!) { simulateWorkflow(apiName: \"hooked\", recordId: $id) { step detail } }", new { id = quote }))["simulateWorkflow"]!.AsArray();
+        Assert.Equal(["tell", "end"], simulated.Select(s => (string?)s!["step"]));
+        Assert.Equal($"Would POST to {listener.Url("/hook")} with id, discount, status", (string?)simulated[0]!["detail"]);
+        Assert.Empty(await DeliveriesAsync(server));
         await f.SubmitAsync(quote, f.Rep.Key, "hooked");
         listener.AnswerWith(503);
         Assert.Equal(2, await f.RunWorkerAsync());
