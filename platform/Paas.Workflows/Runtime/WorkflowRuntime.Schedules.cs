@@ -118,6 +118,30 @@ public sealed partial class WorkflowRuntime
         return started;
     }
 
+    /// <summary>Whether a record matches a SCHEDULE trigger's filter (true without one), for simulations.</summary>
+    internal static async Task<bool> MatchesFilterAsync(TenantSession session, WorkflowDefinition definition, Guid recordId, CancellationToken ct)
+    {
+        if (definition.Trigger.Filter is not { } filter)
+        {
+            return true;
+        }
+
+        var target = Object(session, definition.Object);
+        var s = session.Statement();
+        var access = session.Access;
+        session.Access = null;
+        try
+        {
+            var where = session.Filters(s).Compile(target, "t", RecordAccess.ParseCriteria(filter.GetRawText()));
+            s.Append($"SELECT COUNT(*) FROM {session.Table(target)} t WHERE t.{session.Dialect.Quote(target.IdField.Column)} = {s.Parameter(target.IdField, recordId)} AND ({where})");
+            return Convert.ToInt64(await session.ScalarAsync(s, ct), CultureInfo.InvariantCulture) > 0;
+        }
+        finally
+        {
+            session.Access = access;
+        }
+    }
+
     /// <summary>The records matching the trigger's filter that are not in a running instance of the workflow, one more than the cap at most.</summary>
     private static async Task<List<Guid>> MatchingRecordsAsync(TenantSession session, WorkflowDefinition definition, CancellationToken ct)
     {

@@ -39,6 +39,11 @@ public sealed class WorkflowSimulator(MetadataService metadata, WorkflowValidato
             throw PaasException.Validation("submitter", $"There is no active user with id {submitter}.");
         }
         var path = new List<SimulatedStep>();
+        if (definition.Trigger.Type == WorkflowTriggerType.Schedule && !await WorkflowRuntime.MatchesFilterAsync(session, definition, recordId, ct))
+        {
+            return [new SimulatedStep("trigger", WorkflowStepType.Condition, "false", [], "The record does not match the schedule's filter: no instance would start on it.")];
+        }
+
         if (definition.Trigger.Condition is { } entry && !Evaluate(definition, "trigger", entry, record, submitter, governor, session))
         {
             return [new SimulatedStep("trigger", WorkflowStepType.Condition, "false", [], "The record does not meet the entry criteria: the workflow would not start.")];

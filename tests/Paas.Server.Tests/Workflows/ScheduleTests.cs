@@ -52,6 +52,11 @@ public sealed class ScheduleTests
         var approved = await f.QuoteAsync("approved", 30, f.Rep.Key);
         await server.DataOkAsync("mutation($id: ID!) { updateQuote(id: $id, input: {status: \"Approved\"}) { id } }", new { id = approved });
         await f.PublishAsync(Chase());
+        const string simulate = "query($id: ID!) { simulateWorkflow(apiName: \"chaseDrafts\", recordId: $id) { step outcome detail } }";
+        var outside = (await server.MetadataOkAsync(simulate, new { id = approved }))["simulateWorkflow"]!.AsArray();
+        Assert.Contains("does not match the schedule's filter", (string?)Assert.Single(outside)!["detail"], StringComparison.Ordinal);
+        var inside = (await server.MetadataOkAsync(simulate, new { id = big }))["simulateWorkflow"]!.AsArray();
+        Assert.Equal(["task", "pending", "end"], inside.Select(s => (string?)s!["step"]));
 
         // 07:59 in Paris: not yet.
         clock.Advance(TimeSpan.FromMinutes(29));
