@@ -9,6 +9,8 @@ public enum WorkflowTriggerType
     Manual,
     RecordCreated,
     RecordUpdated,
+
+    /// <summary>A cron schedule: each occurrence starts an instance on every record that matches the trigger's filter and condition.</summary>
     Schedule,
 }
 
@@ -32,7 +34,7 @@ public enum WorkflowStepType
     /// <summary>Waits until a date or time of the record, or for a duration, then continues with <c>next</c>.</summary>
     Wait,
 
-    /// <summary>Sends an in-app notification to users (<see cref="WorkflowStep.Notify"/>).</summary>
+    /// <summary>Sends an in-app notification to users and/or an outbound webhook (<see cref="WorkflowStep.Notify"/>).</summary>
     Notify,
 
     /// <summary>Runs a deployed custom action of the object on the record (<see cref="WorkflowStep.Action"/>).</summary>
@@ -45,11 +47,25 @@ public enum WorkflowStepType
     Join,
 }
 
-/// <summary>Who a NOTIFY step tells, and what.</summary>
+/// <summary>Who a NOTIFY step tells, and what: users in the app (<see cref="To"/>, <see cref="Message"/>), an outbound webhook, or both.</summary>
 public sealed record NotifySettings
 {
     public IReadOnlyList<ApproverSpec> To { get; init; } = [];
-    public required string Message { get; init; }
+
+    /// <summary>The in-app notification's text (required with <see cref="To"/>).</summary>
+    public string? Message { get; init; }
+
+    public WebhookSettings? Webhook { get; init; }
+}
+
+/// <summary>An outbound webhook of a NOTIFY step: a signed JSON POST to <see cref="Url"/> with the record's <see cref="Fields"/>.</summary>
+public sealed record WebhookSettings
+{
+    /// <summary>An absolute https URL (http only to hosts the operator allows).</summary>
+    public required string Url { get; init; }
+
+    /// <summary>The record's fields sent in the body (the id is always sent).</summary>
+    public IReadOnlyList<string> Fields { get; init; } = [];
 }
 
 /// <summary>How long a WAIT step waits: until the record's <see cref="UntilField"/> (plus <see cref="Minutes"/>), or <see cref="Minutes"/> from now.</summary>
@@ -168,6 +184,15 @@ public sealed record WorkflowTrigger
 
     /// <summary>A JavaScript expression over <c>record</c> that must hold for the workflow to start (optional).</summary>
     public string? Condition { get; init; }
+
+    /// <summary>Schedule: when it runs, a cron expression (five fields, or six with seconds first) read in <see cref="TimeZone"/>.</summary>
+    public string? Cron { get; init; }
+
+    /// <summary>Schedule: the time zone of <see cref="Cron"/> (an IANA id such as <c>Europe/Paris</c>); default UTC.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>Schedule: which records of the object get an instance, in the data API's filter syntax (default: every record).</summary>
+    public JsonElement? Filter { get; init; }
 }
 
 /// <summary>A versioned workflow: a graph of steps run on one record of <see cref="Object"/>.</summary>

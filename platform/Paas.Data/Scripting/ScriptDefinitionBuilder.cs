@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using Cronos;
 using Paas.Core.Errors;
 using Paas.Core.Metadata;
 using Paas.Core.Scripting;
+using Paas.Data.Scheduling;
 
 namespace Paas.Data.Scripting;
 
@@ -148,8 +148,7 @@ public static partial class ScriptDefinitionBuilder
     public static ScriptMode ModeOf(ScriptKind kind) => kind == ScriptKind.ValidationRule ? ScriptMode.Expression : ScriptMode.Body;
 
     /// <summary>The next time a schedule fires after <paramref name="after"/>, in UTC.</summary>
-    public static DateTimeOffset? NextOccurrence(string cron, DateTimeOffset after) =>
-        ParseCron(cron)?.GetNextOccurrence(after.UtcDateTime, TimeZoneInfo.Utc) is { } next ? new DateTimeOffset(next, TimeSpan.Zero) : null;
+    public static DateTimeOffset? NextOccurrence(string cron, DateTimeOffset after) => CronSchedule.Next(cron, after, TimeZoneInfo.Utc);
 
     private static void ValidateCode(ScriptDefinition script, IScriptRunner runner, FieldErrorList errors)
     {
@@ -227,55 +226,13 @@ public static partial class ScriptDefinitionBuilder
 
     private static void ValidateCron(string? cron, FieldErrorList errors)
     {
-        var expression = cron is null ? null : ParseCron(cron);
-        if (expression is null)
+        if (CronSchedule.Parse(cron) is not { } expression)
         {
-            errors.Add("cron", "A cron expression of five fields (minute hour day month weekday), or six with seconds first, is required.");
-            return;
+            errors.Add("cron", CronSchedule.FormatRule);
         }
-
-        // More often than once a minute would let one tenant's schedule crowd out the others'. Every gap over two days
-        // is checked (a day covers every hour and minute pattern; sub-minute gaps repeat within it).
-        var start = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var previous = expression.GetNextOccurrence(start, TimeZoneInfo.Utc, inclusive: true);
-        if (previous is null)
+        else if (CronSchedule.Problem(expression, TimeZoneInfo.Utc) is { } problem)
         {
-            errors.Add("cron", "The schedule never fires.");
-            return;
+            errors.Add("cron", problem);
         }
-
-        for (var i = 0; i < 3000; i++)
-        {
-            var next = expression.GetNextOccurrence(previous.Value, TimeZoneInfo.Utc);
-            if (next is null || next.Value - start > TimeSpan.FromDays(2))
-            {
-                break;
-            }
-
-            if (next.Value - previous.Value < TimeSpan.FromMinutes(1))
-            {
-                errors.Add("cron", "A scheduled script runs at most once a minute.");
-                return;
-            }
-
-            previous = next;
-        }
-    }
-
-    private static CronExpression? ParseCron(string cron)
-    {
-        if (cron.Length > 200)
-        {
-            return null;
-        }
-
-        var parts = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var format = parts.Length switch
-        {
-            5 => CronFormat.Standard,
-            6 => CronFormat.IncludeSeconds,
-            _ => (CronFormat?)null,
-        };
-        return format is not null && CronExpression.TryParse(cron, format.Value, out var parsed) ? parsed : null;
     }
 }

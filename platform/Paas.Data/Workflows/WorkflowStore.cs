@@ -18,6 +18,9 @@ public static class WorkflowStore
     public const string WorkTable = "_paas_wf_work";
     public const string ApprovalsTable = "_paas_wf_approvals";
     public const string DelegationsTable = "_paas_wf_delegations";
+    public const string SchedulesTable = "_paas_wf_schedules";
+    public const string WebhookSecretsTable = "_paas_wf_webhook_secrets";
+    public const string DeliveriesTable = "_paas_wf_deliveries";
 
     public static readonly FieldDefinition IdColumn = SecurityStore.IdColumn;
     public static readonly FieldDefinition TimeColumn = SecurityStore.TimeColumn;
@@ -51,6 +54,18 @@ public static class WorkflowStore
             $"CREATE INDEX IF NOT EXISTS {d.Quote("ix_paas_wf_approvals_instance")} ON {session.Table(ApprovalsTable)} ({d.Quote("instance_id")})",
             $"CREATE TABLE IF NOT EXISTS {session.Table(DelegationsTable)} ({d.Quote("user_id")} {id} PRIMARY KEY, {d.Quote("delegate_id")} {id} NOT NULL, " +
             $"{d.Quote("starts_at")} {time} NOT NULL, {d.Quote("ends_at")} {time} NOT NULL)",
+            // The next occurrence of each published SCHEDULE workflow; claiming one moves it forward (compare-and-set).
+            $"CREATE TABLE IF NOT EXISTS {session.Table(SchedulesTable)} ({d.Quote("workflow")} varchar(80) PRIMARY KEY, {d.Quote("version")} integer NOT NULL, " +
+            $"{d.Quote("next_run_at")} {time} NOT NULL)",
+            $"CREATE TABLE IF NOT EXISTS {session.Table(WebhookSecretsTable)} ({d.Quote("workflow")} varchar(80) PRIMARY KEY, {d.Quote("secret")} text NOT NULL, " +
+            $"{d.Quote("updated_at")} {time} NOT NULL)",
+            // Outbound webhooks queued by NOTIFY steps in the step's transaction and sent after the commit; one per step run.
+            $"CREATE TABLE IF NOT EXISTS {session.Table(DeliveriesTable)} ({d.Quote("id")} {id} PRIMARY KEY, {d.Quote("work_id")} {id} NOT NULL UNIQUE, " +
+            $"{d.Quote("instance_id")} {id} NOT NULL, {d.Quote("workflow")} varchar(80) NOT NULL, {d.Quote("step")} varchar(80) NOT NULL, {d.Quote("url")} text NOT NULL, " +
+            $"{d.Quote("payload")} text NOT NULL, {d.Quote("attempts")} integer NOT NULL, {d.Quote("due_at")} {time} NOT NULL, {d.Quote("created_at")} {time} NOT NULL, " +
+            $"{d.Quote("delivered_at")} {time} NULL, {d.Quote("failed_at")} {time} NULL, {d.Quote("status_code")} integer NULL, {d.Quote("last_error")} text NULL)",
+            $"CREATE INDEX IF NOT EXISTS {d.Quote("ix_paas_wf_deliveries_due")} ON {session.Table(DeliveriesTable)} ({d.Quote("due_at")}) " +
+            $"WHERE {d.Quote("delivered_at")} IS NULL AND {d.Quote("failed_at")} IS NULL",
         ];
         foreach (var sql in statements)
         {

@@ -23,6 +23,11 @@ public sealed class MetadataRequestContext(Caller caller, MetadataService servic
 
     public Paas.Workflows.Runtime.WorkflowSimulator? Simulator { get; init; }
 
+    /// <summary>Webhook secrets and deliveries; null when the host runs without workflows.</summary>
+    public Paas.Workflows.Webhooks.WebhookSecrets? WebhookSecrets { get; init; }
+
+    public Paas.Workflows.Webhooks.WebhookDispatcher? Webhooks { get; init; }
+
     /// <summary>The platform's limits, for a tenant without its own.</summary>
     public RequestLimits DefaultLimits => defaultLimits ?? new RequestLimits();
     public MetadataService Service => service;
@@ -103,7 +108,9 @@ public static class MetadataSchema
                 }
 
                 // The change writes its audit entry (who, which operation, with what arguments) in its own transaction.
-                using var audit = MetadataAudit.Begin(Ctx(c).Caller, c.FieldDefinition.Name, c.Arguments?.ToDictionary(a => a.Key, a => a.Value.Value));
+                // Secrets are never written to the audit log: only that one was given.
+                using var audit = MetadataAudit.Begin(Ctx(c).Caller, c.FieldDefinition.Name,
+                    c.Arguments?.ToDictionary(a => a.Key, a => a.Key == "secret" ? (a.Value.Value is null ? null : "(hidden)") : a.Value.Value));
                 return await inner.ResolveAsync(c);
             });
         }

@@ -6,6 +6,7 @@ using Paas.GraphQL.Execution;
 using Paas.GraphQL.Types;
 using Paas.Workflows.Definitions;
 using Paas.Workflows.Runtime;
+using Paas.Workflows.Webhooks;
 
 namespace Paas.GraphQL.MetadataApi;
 
@@ -31,6 +32,28 @@ public static class WorkflowMetadataSchema
 
         query.AddField(Field("workflows", new NonNullGraphType(new ListGraphType(new NonNullGraphType(version))), [new QueryArgument(str) { Name = "apiName" }],
             async c => await Service(c).ListAsync(Ctx(c).Tenant, c.GetArgument<string?>("apiName"), c.CancellationToken)));
+        var delivery = new ObjectGraphType { Name = "WebhookDelivery", Description = "An outbound webhook of a NOTIFY step." };
+        SharedTypes.AddField(delivery, "id", new NonNullGraphType(new IdGraphType()), d => ((WebhookDelivery)d!).Id.ToString(), "Also its Idempotency-Key header.");
+        SharedTypes.AddField(delivery, "workflow", nonNullStr, d => ((WebhookDelivery)d!).Workflow);
+        SharedTypes.AddField(delivery, "step", nonNullStr, d => ((WebhookDelivery)d!).Step);
+        SharedTypes.AddField(delivery, "instanceId", new NonNullGraphType(new IdGraphType()), d => ((WebhookDelivery)d!).InstanceId.ToString());
+        SharedTypes.AddField(delivery, "url", nonNullStr, d => ((WebhookDelivery)d!).Url);
+        SharedTypes.AddField(delivery, "status", nonNullStr, d => ((WebhookDelivery)d!).Status, "PENDING, DELIVERED or FAILED.");
+        SharedTypes.AddField(delivery, "attempts", new NonNullGraphType(new IntGraphType()), d => ((WebhookDelivery)d!).Attempts);
+        SharedTypes.AddField(delivery, "statusCode", new IntGraphType(), d => ((WebhookDelivery)d!).StatusCode, "The HTTP status of the last answer.");
+        SharedTypes.AddField(delivery, "lastError", str, d => ((WebhookDelivery)d!).LastError);
+        SharedTypes.AddField(delivery, "payload", nonNullStr, d => ((WebhookDelivery)d!).Payload, "The JSON body, the same on every attempt.");
+        SharedTypes.AddField(delivery, "createdAt", new NonNullGraphType(types.DateTime), d => ((WebhookDelivery)d!).CreatedAt);
+        SharedTypes.AddField(delivery, "nextAttemptAt", types.DateTime, d => ((WebhookDelivery)d!).Status == "PENDING" ? ((WebhookDelivery)d!).DueAt : null);
+        SharedTypes.AddField(delivery, "deliveredAt", types.DateTime, d => ((WebhookDelivery)d!).DeliveredAt);
+        query.AddField(Field("webhookDeliveries", new NonNullGraphType(new ListGraphType(new NonNullGraphType(delivery))),
+            [new QueryArgument(str) { Name = "workflow" }, new QueryArgument(new IntGraphType()) { Name = "first", Description = "Default 50, at most 500." }],
+            async c =>
+            {
+                _ = Service(c);
+                var webhooks = Ctx(c).Webhooks ?? throw new InvalidOperationException("The metadata API was built without webhooks.");
+                return await webhooks.ListAsync(Ctx(c).Tenant, c.GetArgument<string?>("workflow"), c.GetArgument<int?>("first") ?? 50, c.CancellationToken);
+            }));
         query.AddField(Field("workflowSchema", nonNullStr, [], _ => Task.FromResult<object?>(WorkflowValidator.SchemaJson)));
 
         var stageProcess = new ObjectGraphType { Name = "StageProcess" };
@@ -90,6 +113,15 @@ public static class WorkflowMetadataSchema
                 return await simulator.SimulateAsync(Ctx(c).Caller, definition, id, decisions, submitter, c.CancellationToken);
             }));
 
+        mutation.AddField(Field("setWorkflowWebhookSecret", new NonNullGraphType(new BooleanGraphType()),
+            [new QueryArgument(nonNullStr) { Name = "apiName" },
+             new QueryArgument(str) { Name = "secret", Description = "24 to 256 characters without spaces; null removes it. Never returned or logged." }],
+            async c =>
+            {
+                _ = Service(c);
+                var secrets = Ctx(c).WebhookSecrets ?? throw new InvalidOperationException("The metadata API was built without webhook secrets.");
+                return await secrets.SetAsync(Ctx(c).Caller, c.GetArgument<string>("apiName"), c.GetArgument<string?>("secret"), c.CancellationToken);
+            }));
         mutation.AddField(Field("saveWorkflow", new NonNullGraphType(version), [new QueryArgument(new NonNullGraphType(json)) { Name = "definition", Description = "The definition: a JSON object, or its text." }],
             async c => await Service(c).SaveDraftAsync(Ctx(c).Caller, DefinitionText(c.GetArgument<object?>("definition")), c.CancellationToken)));
         mutation.AddField(Field("publishWorkflow", new NonNullGraphType(version),

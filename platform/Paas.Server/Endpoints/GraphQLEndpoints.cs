@@ -43,14 +43,14 @@ public static class GraphQLEndpoints
 
     private static async Task MetadataAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, MetadataService service, MetadataCache metadata,
         ScriptService scripts, GraphQLHttpOptions options, WorkflowDefinitionService workflows, Paas.Workflows.Stages.StageProcessService stages,
-        WorkflowSimulator simulator)
+        WorkflowSimulator simulator, Paas.Workflows.Webhooks.WebhookSecrets webhookSecrets, Paas.Workflows.Webhooks.WebhookDispatcher webhooks)
     {
         if (await TenantCallerAsync(http, metadata) is not { } caller)
         {
             return;
         }
 
-        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service, scripts, options.DefaultLimits) { Workflows = workflows, Stages = stages, Simulator = simulator }, CorrelationId.Of(http), caller.Tenant.Limits);
+        await handler.HandleAsync(http, schemas.Metadata, new MetadataRequestContext(caller, service, scripts, options.DefaultLimits) { Workflows = workflows, Stages = stages, Simulator = simulator, WebhookSecrets = webhookSecrets, Webhooks = webhooks }, CorrelationId.Of(http), caller.Tenant.Limits);
     }
 
     private static async Task PlatformAsync(HttpContext http, GraphQLHttpHandler handler, PaasSchemas schemas, TenantCatalog catalog)

@@ -1,6 +1,7 @@
 using Paas.Data.Platform;
 using Paas.Workflows.Definitions;
 using Paas.Workflows.Runtime;
+using Paas.Workflows.Webhooks;
 
 namespace Paas.Server.Hosting;
 
@@ -13,22 +14,41 @@ public sealed class WorkflowHostingOptions
     /// <summary>How long the worker sleeps when there is nothing to do and nothing new was queued on this node.</summary>
     public int PollMilliseconds { get; set; } = 1000;
 
+    /// <summary>Comma-separated host names webhooks may reach over plain http and on private or loopback addresses.</summary>
+    public string WebhookAllowedHosts { get; set; } = "";
+
+    /// <summary>How long one webhook attempt may take.</summary>
+    public int WebhookTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Attempts before a webhook delivery is given up.</summary>
+    public int WebhookMaxAttempts { get; set; } = 8;
+
     public WorkflowHostingOptions Validate()
     {
-        if (PollMilliseconds is < 10 or > 60_000)
+        foreach (var (name, value, min, max) in new[]
+                 {
+                     ("PollMilliseconds", PollMilliseconds, 10, 60_000), ("WebhookTimeoutSeconds", WebhookTimeoutSeconds, 1, 60), ("WebhookMaxAttempts", WebhookMaxAttempts, 1, 20),
+                 })
         {
-            throw new InvalidOperationException("Configuration value 'Paas:Workflows:PollMilliseconds' must be a whole number from 10 to 60000.");
+            if (value < min || value > max)
+            {
+                throw new InvalidOperationException($"Configuration value 'Paas:Workflows:{name}' must be a whole number from {min} to {max}.");
+            }
         }
 
         return this;
     }
+
+    public WebhookOptions Webhooks() => new(WebhookAllowedHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), WebhookTimeoutSeconds, WebhookMaxAttempts);
 }
 
 public static class WorkflowHosting
 {
     public static IServiceCollection AddPaasWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton((configuration.GetSection("Paas:Workflows").Get<WorkflowHostingOptions>() ?? new WorkflowHostingOptions()).Validate());
+        var options = (configuration.GetSection("Paas:Workflows").Get<WorkflowHostingOptions>() ?? new WorkflowHostingOptions()).Validate();
+        services.AddSingleton(options);
+        services.AddSingleton(options.Webhooks());
         services.AddSingleton<WorkflowValidator>();
         services.AddSingleton<WorkflowDefinitionService>();
         services.AddSingleton<Paas.Workflows.Stages.StageProcessService>();
@@ -36,6 +56,10 @@ public static class WorkflowHosting
         services.AddSingleton<WorkflowSimulator>();
         services.AddSingleton<Paas.Data.Workflows.IWorkflowStarter>(s => s.GetRequiredService<WorkflowRuntime>());
         services.AddHostedService<WorkflowWorker>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService<WebhookDeliveryWorker>();
         return services;
     }
 }
@@ -64,6 +88,7 @@ public sealed class WorkflowWorker(TenantCatalog catalog, WorkflowRuntime runtim
 
                     try
                     {
+                        ran += await runtime.StartScheduledAsync(tenant, stoppingToken);
                         ran += await runtime.RunDueAsync(tenant, stoppingToken);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
@@ -75,6 +100,51 @@ public sealed class WorkflowWorker(TenantCatalog catalog, WorkflowRuntime runtim
                 if (ran == 0)
                 {
                     await runtime.WaitForWorkAsync(TimeSpan.FromMilliseconds(options.PollMilliseconds), stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
+
+/// <summary>Sends the webhooks of every active tenant that are due, every poll interval (they are queued by any node's steps).</summary>
+public sealed class WebhookDeliveryWorker(TenantCatalog catalog, WebhookDispatcher dispatcher, WorkflowHostingOptions options, ILogger<WebhookDeliveryWorker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.WorkerEnabled)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var sent = 0;
+                foreach (var tenant in await catalog.ListAsync(stoppingToken))
+                {
+                    if (!tenant.IsActive)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        sent += await dispatcher.DeliverDueAsync(tenant, stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        logger.LogWarning(ex, "Webhooks of tenant {Tenant} could not be sent.", tenant.Slug);
+                    }
+                }
+
+                if (sent == 0)
+                {
+                    await Task.Delay(options.PollMilliseconds, stoppingToken);
                 }
             }
         }

@@ -2,6 +2,7 @@ using Paas.Core.Errors;
 using Paas.Core.Metadata;
 using Paas.Core.Scripting;
 using Paas.Core.Workflows;
+using Paas.Workflows.Webhooks;
 
 namespace Paas.Workflows.Definitions;
 
@@ -10,7 +11,7 @@ namespace Paas.Workflows.Definitions;
 /// field values, expressions and approvers. Tolerates a definition that failed the schema (nulls where the schema
 /// wants values), so that as many problems as possible are reported at once.
 /// </summary>
-internal sealed class WorkflowSemantics(TenantMetadata metadata, IScriptRunner runner)
+internal sealed class WorkflowSemantics(TenantMetadata metadata, IScriptRunner runner, WebhookOptions webhooks)
 {
     public void Check(WorkflowDefinition definition, FieldErrorList errors)
     {
@@ -26,6 +27,7 @@ internal sealed class WorkflowSemantics(TenantMetadata metadata, IScriptRunner r
         }
 
         CheckExpression(definition.Trigger.Condition, DefinitionPaths.Root + ".trigger.condition", errors);
+        WorkflowTriggerRules.Check(metadata, workflowObject, definition.Trigger, errors);
         WorkflowGraphRules.Check(definition, errors);
         for (var i = 0; i < definition.Steps.Count; i++)
         {
@@ -65,11 +67,7 @@ internal sealed class WorkflowSemantics(TenantMetadata metadata, IScriptRunner r
 
                 break;
             case WorkflowStepType.Notify:
-                for (var i = 0; i < (step.Notify?.To.Count ?? 0); i++)
-                {
-                    WorkflowApproverRules.CheckRecipient(metadata.Security, step.Notify!.To[i], $"{path}.notify.to[{i}]", errors);
-                }
-
+                WorkflowNotifyRules.Check(metadata, workflowObject, webhooks, step, path, errors);
                 break;
             case WorkflowStepType.RunAction:
                 if (metadata.FindScript(step.Action ?? "") is not { Kind: ScriptKind.Action } action || action.Object != definition.Object)

@@ -4,6 +4,7 @@ using Paas.Core.Errors;
 using Paas.Core.Metadata;
 using Paas.Core.Scripting;
 using Paas.Core.Workflows;
+using Paas.Workflows.Webhooks;
 
 namespace Paas.Workflows.Definitions;
 
@@ -15,12 +16,15 @@ namespace Paas.Workflows.Definitions;
 public sealed class WorkflowValidator
 {
     private readonly IScriptRunner _runner;
+    private readonly WebhookOptions _webhooks;
 
     /// <param name="runner">Checks the syntax of expressions (it runs nothing).</param>
-    public WorkflowValidator(IScriptRunner runner)
+    /// <param name="webhooks">The operator's webhook rules (default: https to public addresses only).</param>
+    public WorkflowValidator(IScriptRunner runner, WebhookOptions? webhooks = null)
     {
         ArgumentNullException.ThrowIfNull(runner);
         _runner = runner;
+        _webhooks = webhooks ?? new WebhookOptions();
     }
 
     /// <summary>The text of <c>workflow.schema.json</c> (JSON Schema draft-07), for publishing to clients and editors.</summary>
@@ -52,7 +56,7 @@ public sealed class WorkflowValidator
         }
 
         var semanticErrors = new FieldErrorList();
-        new WorkflowSemantics(metadata, _runner).Check(definition, semanticErrors);
+        new WorkflowSemantics(metadata, _runner, _webhooks).Check(definition, semanticErrors);
 
         // A problem the schema already reported (at the same place or above it) is not reported again by the semantic checks.
         var all = schemaErrors

@@ -3,9 +3,11 @@ using Paas.Core.Errors;
 using Paas.Core.Tenancy;
 using Paas.Core.Workflows;
 using Paas.Data.Metadata;
+using Paas.Data.Scheduling;
 using Paas.Data.Storage;
 using Paas.Data.Workflows;
 using Paas.Workflows.Definitions;
+using Paas.Workflows.Webhooks;
 
 namespace Paas.Workflows.Runtime;
 
@@ -53,6 +55,7 @@ public sealed class WorkflowDefinitionService(MetadataService metadata, Workflow
 
             // The metadata may have changed since the draft was saved: it is checked again.
             validator.Validate(WorkflowDefinitionJson.Serialize(chosen.Definition), change.Before);
+            await RequireWebhookSecretAsync(change.Session, chosen.Definition, ct);
             var s = change.Session.Statement();
             s.Append($"UPDATE {change.Session.Table(WorkflowStore.DefinitionsTable)} SET \"status\" = 'RETIRED' WHERE \"api_name\" = {s.Parameter(null, apiName)} AND \"status\" = 'PUBLISHED'");
             await change.Session.ExecuteAsync(s, ct);
@@ -61,9 +64,25 @@ public sealed class WorkflowDefinitionService(MetadataService metadata, Workflow
             u.Append($"UPDATE {change.Session.Table(WorkflowStore.DefinitionsTable)} SET \"status\" = 'PUBLISHED', \"published_at\" = {u.Parameter(WorkflowStore.TimeColumn, published.PublishedAt)} " +
                      $"WHERE \"api_name\" = {u.Parameter(null, apiName)} AND \"version\" = {u.Parameter(null, chosen.Version)}");
             await change.Session.ExecuteAsync(u, ct);
+            await WorkflowScheduleRows.SetAsync(change.Session, apiName, published.Version, NextOccurrence(published.Definition.Trigger, published.PublishedAt.Value), ct);
             change.SaveWorkflow(new PublishedWorkflow(published.Definition, published.Version));
             return published;
         }, ct);
+
+    /// <summary>A workflow that calls webhooks is published only once their signing secret is set (unsigned calls are never sent).</summary>
+    private static async Task RequireWebhookSecretAsync(TenantSession session, WorkflowDefinition definition, CancellationToken ct)
+    {
+        var webhooks = definition.Steps.Select((step, i) => (step, i)).Where(s => s.step.Notify?.Webhook is not null).ToList();
+        if (webhooks.Count > 0 && await WebhookSecrets.FindAsync(session, definition.ApiName, ct) is null)
+        {
+            throw PaasException.Validation(webhooks.Select(s => new FieldError($"definition.steps[{s.i}].notify.webhook",
+                $"Set the webhook secret of '{definition.ApiName}' (setWorkflowWebhookSecret) before publishing a workflow that calls a webhook.")).ToList());
+        }
+    }
+
+    /// <summary>When a SCHEDULE trigger fires first after <paramref name="after"/>; null for other triggers.</summary>
+    private static DateTimeOffset? NextOccurrence(WorkflowTrigger trigger, DateTimeOffset after) =>
+        trigger is { Type: WorkflowTriggerType.Schedule, Cron: { } cron } && CronSchedule.Zone(trigger.TimeZone) is { } zone ? CronSchedule.Next(cron, after, zone) : null;
 
     /// <summary>Every version of every workflow, or of one, newest first.</summary>
     public async Task<IReadOnlyList<WorkflowVersion>> ListAsync(TenantInfo tenant, string? apiName, CancellationToken ct)

@@ -27,7 +27,7 @@ namespace Paas.Workflows.Runtime;
 /// anything: the answers are rows, and the deciding answer queues the next step in its own transaction.
 /// </summary>
 public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseConnector connector, IScriptRunner runner, TimeProvider time,
-    ILogger<WorkflowRuntime> logger, RequestLimits? defaultLimits = null) : IWorkflowStarter
+    ILogger<WorkflowRuntime> logger, RequestLimits? defaultLimits = null, IWorkflowStepObserver? observer = null) : IWorkflowStarter
 {
     public const int MaxAttempts = 5;
 
@@ -69,6 +69,13 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             }
         }
 
+        return await InsertInstanceAsync(session, workflow, recordId, caller.UserId, ct);
+    }
+
+    /// <summary>Writes a new instance and queues its first step.</summary>
+    private async Task<WorkflowInstance> InsertInstanceAsync(TenantSession session, PublishedWorkflow workflow, Guid recordId, Guid submittedBy, CancellationToken ct)
+    {
+        var definition = workflow.Definition;
         var instance = new WorkflowInstance
         {
             Id = Guid.CreateVersion7(),
@@ -78,7 +85,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             RecordId = recordId,
             Status = InstanceStatus.Running,
             CurrentStep = definition.Start,
-            SubmittedBy = caller.UserId,
+            SubmittedBy = submittedBy,
             StartedAt = time.GetUtcNow(),
         };
         await WorkflowRows.InsertInstanceAsync(session, instance, ct);
@@ -250,6 +257,15 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
 
     private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
     {
+        await ExecuteStepAsync(session, workId, instanceId, stepName, seq, ct);
+        if (observer is not null)
+        {
+            await observer.BeforeCommitAsync(session, instanceId, stepName, ct);
+        }
+    }
+
+    private async Task ExecuteStepAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
+    {
         var instance = await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
         if (stepName.StartsWith(ReminderPrefix, StringComparison.Ordinal) && instance is not null)
         {
@@ -282,11 +298,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         switch (step.Type)
         {
             case WorkflowStepType.Notify:
-                foreach (var user in Resolve(session.Metadata.Security, new ApprovalSettings { Approvers = step.Notify!.To }, instance.SubmittedBy, 1, null).Distinct().Take(MaxApproversPerStep))
-                {
-                    await NotificationStore.AddAsync(session, user, step.Notify.Message, instance.Object, instance.RecordId, time.GetUtcNow(), ct);
-                }
-
+                await NotifyAsync(session, workId, instance, step, ct);
                 next = step.Next;
                 break;
             case WorkflowStepType.RunAction:

@@ -39,6 +39,11 @@ public sealed class WorkflowSimulator(MetadataService metadata, WorkflowValidato
             throw PaasException.Validation("submitter", $"There is no active user with id {submitter}.");
         }
         var path = new List<SimulatedStep>();
+        if (definition.Trigger.Type == WorkflowTriggerType.Schedule && !await WorkflowRuntime.MatchesFilterAsync(session, definition, recordId, ct))
+        {
+            return [new SimulatedStep("trigger", WorkflowStepType.Condition, "false", [], "The record does not match the schedule's filter: no instance would start on it.")];
+        }
+
         if (definition.Trigger.Condition is { } entry && !Evaluate(definition, "trigger", entry, record, submitter, governor, session))
         {
             return [new SimulatedStep("trigger", WorkflowStepType.Condition, "false", [], "The record does not meet the entry criteria: the workflow would not start.")];
@@ -92,6 +97,16 @@ public sealed class WorkflowSimulator(MetadataService metadata, WorkflowValidato
                     path.Add(new SimulatedStep(current.Name, current.Type, null, [],
                         $"Would wait{(current.Wait?.UntilField is { } until ? $" until {until} ({FieldValueCoercer.ToPlain(record.GetValueOrDefault(until)) ?? "empty: no wait"})" : "")}" +
                         $"{(current.Wait?.Minutes is { } minutes ? $" + {minutes} min" : "")}"));
+                    next = current.Next;
+                    break;
+                case WorkflowStepType.Notify:
+                    var notify = current.Notify!;
+                    var told = notify.Message is null ? [] : WorkflowRuntime.Resolve(snapshot.Security, new ApprovalSettings { Approvers = notify.To }, submitter, 1, null).Distinct().ToList();
+                    path.Add(new SimulatedStep(current.Name, current.Type, null, told, string.Join("; ", new[]
+                    {
+                        notify.Message is null ? null : $"Would notify {told.Count} user(s): {notify.Message}",
+                        notify.Webhook is null ? null : $"Would POST to {notify.Webhook.Url} with {string.Join(", ", notify.Webhook.Fields.Prepend("id"))}",
+                    }.OfType<string>())));
                     next = current.Next;
                     break;
                 default:

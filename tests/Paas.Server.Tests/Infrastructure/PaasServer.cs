@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Paas.Core.Configuration;
@@ -31,15 +32,18 @@ public sealed class PaasServer : IAsyncDisposable
     private readonly Factory _factory;
     private readonly HttpClient _client;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private TempDirectory? _directory;
 
-    private PaasServer(DatabaseProvider provider, string connectionString, TempDirectory? directory, IReadOnlyDictionary<string, string?> settings)
+    private PaasServer(DatabaseProvider provider, string connectionString, TempDirectory? directory, IReadOnlyDictionary<string, string?> settings,
+        Action<IServiceCollection>? services)
     {
         Provider = provider;
         ConnectionString = connectionString;
         _directory = directory;
         _settings = settings;
-        _factory = new Factory(settings);
+        _services = services;
+        _factory = new Factory(settings, services);
         _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
     }
 
@@ -50,8 +54,13 @@ public sealed class PaasServer : IAsyncDisposable
     /// <summary>The SQLite folder (null on PostgreSQL).</summary>
     public string? DataDirectory => _directory?.Path;
 
-    /// <summary>Starts a server on fresh storage. <paramref name="extraSettings"/> are configuration keys (e.g. <c>Paas:GraphQL:MaxBodyBytes</c>).</summary>
-    public static async Task<PaasServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    /// <summary>
+    /// Starts a server on fresh storage. <paramref name="extraSettings"/> are configuration keys (e.g. <c>Paas:GraphQL:MaxBodyBytes</c>);
+    /// <paramref name="services"/> replaces services after the server registered its own (e.g. a fake <see cref="TimeProvider"/>), and is
+    /// applied again on <see cref="RestartAsync"/>.
+    /// </summary>
+    public static async Task<PaasServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? extraSettings = null,
+        Action<IServiceCollection>? services = null)
     {
         TempDirectory? directory = null;
         string connectionString;
@@ -82,7 +91,7 @@ public sealed class PaasServer : IAsyncDisposable
 
         try
         {
-            var server = new PaasServer(provider, connectionString, directory, settings);
+            var server = new PaasServer(provider, connectionString, directory, settings, services);
             return server;
         }
         catch
@@ -218,10 +227,10 @@ public sealed class PaasServer : IAsyncDisposable
 
         var directory = _directory;
         _directory = null;
-        return new PaasServer(Provider, ConnectionString, directory, settings);
+        return new PaasServer(Provider, ConnectionString, directory, settings, _services);
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -231,7 +240,11 @@ public sealed class PaasServer : IAsyncDisposable
             }
 
             builder.UseEnvironment("Production");
-            builder.ConfigureServices(services => services.AddLogging(logging => logging.ClearProviders()));
+            builder.ConfigureServices(s => s.AddLogging(logging => logging.ClearProviders()));
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Paas.Core.Configuration;
 using Paas.Server.Tests.Infrastructure;
 using Paas.Testing;
@@ -360,7 +362,8 @@ public sealed class ApprovalTests
     [MemberData(nameof(Providers))]
     public async Task Waits_and_escalations_happen_when_their_time_comes(DatabaseProvider provider)
     {
-        await using var server = await PaasServer.StartAsync(provider, NoWorker);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await PaasServer.StartAsync(provider, NoWorker, s => s.AddSingleton<TimeProvider>(clock));
         var f = await ApprovalFixture.CreateAsync(server);
         await f.PublishAsync(new
         {
@@ -384,17 +387,22 @@ public sealed class ApprovalTests
         Assert.Single(await f.InboxAsync(f.Manager.Key));
 
         // Nothing is due before the escalation time; after it the VP has the request instead of the manager.
-        Assert.Equal(0, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(30)));
-        Assert.Equal(1, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(61)));
+        clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(0, await f.RunWorkerAsync());
+        Assert.Single(await f.InboxAsync(f.Manager.Key));
+        clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(1, await f.RunWorkerAsync());
         Assert.Empty(await f.InboxAsync(f.Manager.Key));
         var escalated = await f.PendingRequestAsync(f.Vp.Key);
         (await f.AnswerAsync("approve", escalated, f.Vp.Key)).AssertOk();
 
-        // The WAIT step holds the instance for two hours.
+        // The WAIT step holds the instance for two hours from the answer.
         Assert.Equal(1, await f.RunWorkerAsync());
-        Assert.Equal(0, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(100)));
+        clock.Advance(TimeSpan.FromMinutes(119));
+        Assert.Equal(0, await f.RunWorkerAsync());
         Assert.Equal("Draft", (string?)(await f.QuoteStateAsync(quote))["status"]);
-        Assert.Equal(2, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(121)));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(2, await f.RunWorkerAsync());
         Assert.Equal("Approved", (string?)(await f.QuoteStateAsync(quote))["status"]);
         var requests = (await f.HistoryAsync(quote))[0]!["requests"]!.AsArray();
         Assert.Equal(["REASSIGNED", "APPROVED"], requests.Select(r => (string?)r!["status"]));
@@ -430,7 +438,8 @@ public sealed class ApprovalTests
     [MemberData(nameof(Providers))]
     public async Task Approvers_are_notified_and_reminded_and_steps_can_notify_and_run_actions(DatabaseProvider provider)
     {
-        await using var server = await PaasServer.StartAsync(provider, NoWorker);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await PaasServer.StartAsync(provider, NoWorker, s => s.AddSingleton<TimeProvider>(clock));
         var f = await ApprovalFixture.CreateAsync(server);
         await server.MetadataOkAsync("""
             mutation { deployScript(input: {apiName: "stamp", kind: ACTION, object: "Quote", onRecord: true, input: [{name: "suffix", type: TEXT, required: true}],
@@ -455,7 +464,10 @@ public sealed class ApprovalTests
         Assert.Contains("Your approval is requested", (string?)Assert.Single(asked)!["message"], StringComparison.Ordinal);
         Assert.Equal(quote, (string?)asked[0]!["recordId"]);
 
-        Assert.Equal(1, await f.RunWorkerAtAsync(DateTimeOffset.UtcNow.AddMinutes(31)));
+        clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(0, await f.RunWorkerAsync());
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await f.RunWorkerAsync());
         var reminded = (await server.DataOkAsync(notifications, new { u = true }, f.Manager.Key))["myNotifications"]!.AsArray();
         Assert.Equal(2, reminded.Count);
         Assert.StartsWith("Reminder:", (string?)reminded[0]!["message"], StringComparison.Ordinal);
