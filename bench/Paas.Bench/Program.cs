@@ -18,6 +18,14 @@ Console.CancelKeyPress += (_, e) =>
 };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => run.Cleanup();
 
+// SIGTERM (e.g. `kill`, or a background run whose SIGINT is ignored) ends the run the same way as Ctrl+C.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    Console.Error.WriteLine("Terminating: stopping child processes and removing temp folders…");
+    cancel.Cancel();
+});
+
 try
 {
     var allPassed = await run.ExecuteAsync(cancel.Token);
