@@ -1,3 +1,4 @@
+using Paas.Core.Tenancy;
 using Paas.Data.Platform;
 using Paas.Workflows.Definitions;
 using Paas.Workflows.Runtime;
@@ -14,6 +15,9 @@ public sealed class WorkflowHostingOptions
     /// <summary>How long the worker sleeps when there is nothing to do and nothing new was queued on this node.</summary>
     public int PollMilliseconds { get; set; } = 1000;
 
+    /// <summary>How many steps this node runs side by side (PostgreSQL; SQLite runs one at a time, having one writer).</summary>
+    public int Concurrency { get; set; } = 4;
+
     /// <summary>Comma-separated host names webhooks may reach over plain http and on private or loopback addresses.</summary>
     public string WebhookAllowedHosts { get; set; } = "";
 
@@ -27,7 +31,7 @@ public sealed class WorkflowHostingOptions
     {
         foreach (var (name, value, min, max) in new[]
                  {
-                     ("PollMilliseconds", PollMilliseconds, 10, 60_000), ("WebhookTimeoutSeconds", WebhookTimeoutSeconds, 1, 60), ("WebhookMaxAttempts", WebhookMaxAttempts, 1, 20),
+                     ("PollMilliseconds", PollMilliseconds, 10, 60_000), ("Concurrency", Concurrency, 1, 64), ("WebhookTimeoutSeconds", WebhookTimeoutSeconds, 1, 60), ("WebhookMaxAttempts", WebhookMaxAttempts, 1, 20),
                  })
         {
             if (value < min || value > max)
@@ -64,8 +68,12 @@ public static class WorkflowHosting
     }
 }
 
-/// <summary>Runs due workflow steps of every active tenant: at once when this node queued work, else every poll interval.</summary>
-public sealed class WorkflowWorker(TenantCatalog catalog, WorkflowRuntime runtime, WorkflowHostingOptions options, ILogger<WorkflowWorker> logger) : BackgroundService
+/// <summary>
+/// Runs due workflow steps of every active tenant: at once when this node queued work, else when the earliest queued step
+/// falls due, and at least every poll interval (work queued by other nodes, schedules).
+/// </summary>
+public sealed class WorkflowWorker(TenantCatalog catalog, WorkflowRuntime runtime, WorkflowHostingOptions options, TimeProvider time, ILogger<WorkflowWorker> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -79,17 +87,14 @@ public sealed class WorkflowWorker(TenantCatalog catalog, WorkflowRuntime runtim
             while (!stoppingToken.IsCancellationRequested)
             {
                 var ran = 0;
-                foreach (var tenant in await catalog.ListAsync(stoppingToken))
+                var started = time.GetUtcNow();
+                var tenants = (await catalog.ListAsync(stoppingToken)).Where(t => t.IsActive).ToList();
+                foreach (var tenant in tenants)
                 {
-                    if (!tenant.IsActive)
-                    {
-                        continue;
-                    }
-
                     try
                     {
                         ran += await runtime.StartScheduledAsync(tenant, stoppingToken);
-                        ran += await runtime.RunDueAsync(tenant, stoppingToken);
+                        ran += await runtime.RunDueAsync(tenant, stoppingToken, concurrency: options.Concurrency);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -99,13 +104,37 @@ public sealed class WorkflowWorker(TenantCatalog catalog, WorkflowRuntime runtim
 
                 if (ran == 0)
                 {
-                    await runtime.WaitForWorkAsync(TimeSpan.FromMilliseconds(options.PollMilliseconds), stoppingToken);
+                    await runtime.WaitForWorkAsync(await SleepAsync(tenants, started, stoppingToken), stoppingToken);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Until the earliest queued step of any tenant falls due, at most the poll interval.</summary>
+    private async Task<TimeSpan> SleepAsync(IReadOnlyList<TenantInfo> tenants, DateTimeOffset passStarted, CancellationToken ct)
+    {
+        var sleep = TimeSpan.FromMilliseconds(options.PollMilliseconds);
+        foreach (var tenant in tenants)
+        {
+            try
+            {
+                if (await runtime.NextDueAsync(tenant, ct) is { } due)
+                {
+                    // Due before this pass began yet not run: another node holds it; look again shortly rather than at once.
+                    var until = due <= passStarted ? TimeSpan.FromMilliseconds(50) : due - time.GetUtcNow();
+                    sleep = until < sleep ? until : sleep;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "The next workflow step of tenant {Tenant} could not be read.", tenant.Slug);
+            }
+        }
+
+        return sleep < TimeSpan.Zero ? TimeSpan.Zero : sleep;
     }
 }
 

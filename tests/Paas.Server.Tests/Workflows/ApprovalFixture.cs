@@ -86,11 +86,11 @@ internal sealed class ApprovalFixture
         (await Server.DataOkAsync("mutation($id: ID!, $p: String) { submitForApproval(object: \"Quote\", id: $id, process: $p) { id status process version } }",
             new { id = quote, p = process }, key))["submitForApproval"]!;
 
-    /// <summary>Runs the due workflow steps as the worker would.</summary>
-    public async Task<int> RunWorkerAsync()
+    /// <summary>Runs the due workflow steps as the worker would (on PostgreSQL in <paramref name="concurrency"/> lanes).</summary>
+    public async Task<int> RunWorkerAsync(int concurrency = 1)
     {
         var tenant = await TenantAsync();
-        return await Server.Services.GetRequiredService<WorkflowRuntime>().RunDueAsync(tenant, CancellationToken.None);
+        return await Server.Services.GetRequiredService<WorkflowRuntime>().RunDueAsync(tenant, CancellationToken.None, concurrency: concurrency);
     }
 
     /// <summary>Runs what is due at <paramref name="now"/>, as the worker would when that time has come.</summary>

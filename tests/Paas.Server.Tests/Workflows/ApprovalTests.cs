@@ -232,10 +232,11 @@ public sealed class ApprovalTests
             await f.SubmitAsync(await f.QuoteAsync($"Q{i}", 1, f.Rep.Key), f.Rep.Key);
         }
 
+        // Four workers (nodes), each running steps in four lanes on PostgreSQL.
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             var total = 0;
-            for (int ran; (ran = await f.RunWorkerAsync()) > 0;)
+            for (int ran; (ran = await f.RunWorkerAsync(concurrency: 4)) > 0;)
             {
                 total += ran;
             }

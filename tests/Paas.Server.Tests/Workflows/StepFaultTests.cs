@@ -111,7 +111,7 @@ public sealed class StepFaultTests
         var quote = await f.QuoteAsync("Q-die", 1, f.Rep.Key);
         await f.SubmitAsync(quote, f.Rep.Key);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(f.RunWorkerAsync);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => f.RunWorkerAsync());
         Assert.Equal(0, await TasksAsync(server));
 
         Assert.Equal(3, await f.RunWorkerAsync());
