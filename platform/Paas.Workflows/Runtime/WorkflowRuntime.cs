@@ -137,59 +137,47 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
 
     /// <summary>
     /// Runs the steps that are due in one tenant, until none is left or <paramref name="max"/> have run; returns how many ran.
-    /// On PostgreSQL <paramref name="concurrency"/> lanes run steps side by side, each claiming the next due step with
-    /// <c>FOR UPDATE SKIP LOCKED</c> (as other nodes do); SQLite has one writer per tenant, so it runs them one after the other.
+    /// The due steps are read in pages (earliest first) and each is claimed on its own; on PostgreSQL a page's steps run in
+    /// up to <paramref name="concurrency"/> lanes side by side (the claim is a row lock, skipped by other workers), while
+    /// SQLite, with one writer per tenant, runs them one after the other.
     /// </summary>
     public async Task<int> RunDueAsync(TenantInfo tenant, CancellationToken ct, int max = 200, DateTimeOffset? now = null, int concurrency = 1)
     {
-        if (connector.Dialect.Provider != DatabaseProvider.Postgres)
-        {
-            return await RunDueOneByOneAsync(tenant, max, now, ct);
-        }
-
-        var ran = 0;
-        var lanes = Enumerable.Range(0, Math.Clamp(concurrency, 1, 64)).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Increment(ref ran) <= max)
-            {
-                if (!await RunStepAsync(tenant, session => ClaimNextAsync(session, now ?? time.GetUtcNow(), ct), ct))
-                {
-                    break;
-                }
-            }
-
-            // The increment that ended the lane (nothing due, or the budget spent) ran no step.
-            Interlocked.Decrement(ref ran);
-        }, ct));
-        await Task.WhenAll(lanes);
-        return Math.Min(ran, max);
-    }
-
-    private async Task<int> RunDueOneByOneAsync(TenantInfo tenant, int max, DateTimeOffset? now, CancellationToken ct)
-    {
+        var lanes = connector.Dialect.Provider == DatabaseProvider.Postgres ? Math.Clamp(concurrency, 1, 64) : 1;
         var ran = 0;
         while (ran < max)
         {
-            var due = await DueAsync(tenant, Math.Min(50, max - ran), now ?? time.GetUtcNow(), ct);
+            var due = await DueAsync(tenant, Math.Min(50 * lanes, max - ran), now ?? time.GetUtcNow(), ct);
             if (due.Count == 0)
             {
                 break;
             }
 
-            var progressed = false;
-            foreach (var work in due)
+            var progressed = 0;
+            if (lanes == 1)
             {
-                if (await RunStepAsync(tenant, session => ClaimAsync(session, work, ct), ct))
+                foreach (var work in due)
                 {
-                    ran++;
-                    progressed = true;
+                    progressed += await RunStepAsync(tenant, work, ct) ? 1 : 0;
                 }
             }
+            else
+            {
+                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = lanes, CancellationToken = ct }, async (work, token) =>
+                {
+                    if (await RunStepAsync(tenant, work, token))
+                    {
+                        Interlocked.Increment(ref progressed);
+                    }
+                });
+            }
 
-            if (!progressed)
+            if (progressed == 0)
             {
                 break;
             }
+
+            ran += progressed;
         }
 
         return ran;
@@ -222,23 +210,22 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         return ids;
     }
 
-    /// <summary>Claims a queued step and runs it; false when there was none to claim (another worker had it, or it was done).</summary>
-    private async Task<bool> RunStepAsync(TenantInfo tenant, Func<TenantSession, Task<(Guid Work, Guid Instance, string Step, int Seq)?>> claim, CancellationToken ct)
+    /// <summary>Claims and runs one queued step; false when another worker had it or it was done already.</summary>
+    private async Task<bool> RunStepAsync(TenantInfo tenant, Guid workId, CancellationToken ct)
     {
-        Guid workId;
         Guid instanceId;
         string stepName;
         int seq;
         await using (var session = await OpenAsync(tenant, ct))
         {
             await session.BeginAsync(ct);
-            var claimed = await claim(session);
+            var claimed = await ClaimAsync(session, workId, ct);
             if (claimed is null)
             {
                 return false;
             }
 
-            (workId, instanceId, stepName, seq) = claimed.Value;
+            (instanceId, stepName, seq) = claimed.Value;
             try
             {
                 await ExecuteAsync(session, workId, instanceId, stepName, seq, ct);
@@ -262,25 +249,8 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         }
     }
 
-    /// <summary>PostgreSQL: locks the earliest due step that no other worker holds, for this transaction; null when none is due.</summary>
-    private static async Task<(Guid Work, Guid Instance, string Step, int Seq)?> ClaimNextAsync(TenantSession session, DateTimeOffset now, CancellationToken ct)
-    {
-        var s = session.Statement();
-        s.Append($"SELECT \"id\", \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} " +
-                 $"WHERE \"done_at\" IS NULL AND \"due_at\" <= {s.Parameter(WorkflowStore.TimeColumn, now)} ORDER BY \"due_at\" LIMIT 1 FOR UPDATE SKIP LOCKED");
-        await using var command = session.Command(s);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        return ((Guid)session.Dialect.FromDb(WorkflowStore.IdColumn, reader.GetValue(0))!, (Guid)session.Dialect.FromDb(WorkflowStore.IdColumn, reader.GetValue(1))!,
-            reader.GetString(2), Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture));
-    }
-
     /// <summary>Locks the work row for this transaction; null when it is done or held by another worker.</summary>
-    private static async Task<(Guid Work, Guid Instance, string Step, int Seq)?> ClaimAsync(TenantSession session, Guid workId, CancellationToken ct)
+    private static async Task<(Guid Instance, string Step, int Seq)?> ClaimAsync(TenantSession session, Guid workId, CancellationToken ct)
     {
         var s = session.Statement();
         var id = s.Parameter(WorkflowStore.IdColumn, workId);
@@ -309,7 +279,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             return null;
         }
 
-        return (workId, (Guid)session.Dialect.FromDb(WorkflowStore.IdColumn, reader.GetValue(0))!, reader.GetString(1), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
+        return ((Guid)session.Dialect.FromDb(WorkflowStore.IdColumn, reader.GetValue(0))!, reader.GetString(1), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
     }
 
     private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
