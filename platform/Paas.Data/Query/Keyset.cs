@@ -17,6 +17,11 @@ public static class Keyset
     public static string After(SqlStatement statement, string alias, IReadOnlyList<SortKey> order, IReadOnlyList<object?> values)
     {
         var d = statement.Dialect;
+        if (order.Count == 2 && order[0].Descending && values[0] is not null && order[1].Field.ApiName == Paas.Core.Metadata.SystemFields.Id)
+        {
+            return AfterDescendingThenId(statement, alias, order, values);
+        }
+
         var alternatives = new List<string>();
         for (var i = 0; i < order.Count; i++)
         {
@@ -47,6 +52,24 @@ public static class Keyset
                 : $"({first} >= {statement.Parameter(order[0].ValueField, values[0])} OR {first} IS NULL)";
         var predicate = "(" + string.Join(" OR ", alternatives) + ")";
         return seek is null ? predicate : $"{seek} AND {predicate}";
+    }
+
+    /// <summary>
+    /// One key descending, then the id, after a non-null value: <c>k &lt;= v AND NOT (k = v AND id &lt;= c)</c>. It means
+    /// what the general form means (NULLs, first in this order, fail <c>k &lt;= v</c>), but PostgreSQL estimates it as
+    /// "most rows up to v" also without the values, so the generic plan of the prepared statement keeps the index scan
+    /// and is reused instead of planning each page anew (a tenth of a millisecond per page).
+    /// </summary>
+    private static string AfterDescendingThenId(SqlStatement statement, string alias, IReadOnlyList<SortKey> order, IReadOnlyList<object?> values)
+    {
+        var d = statement.Dialect;
+        var key = order[0].Term(d, alias);
+        var id = order[1].Term(d, alias);
+        var value = statement.Parameter(order[0].ValueField, values[0]);
+        var atOrBefore = order[1].Descending ? ">=" : "<=";
+        return values[1] is null
+            ? order[1].Descending ? $"{key} <= {value}" : $"{key} < {value}"
+            : $"{key} <= {value} AND NOT ({key} = {value} AND {id} {atOrBefore} {statement.Parameter(order[1].ValueField, values[1])})";
     }
 
     private static string Equal(SqlStatement statement, string column, SortKey key, object? value) =>
