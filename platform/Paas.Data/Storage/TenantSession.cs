@@ -54,6 +54,27 @@ public sealed class TenantSession(TenantInfo tenant, DbConnection connection, IS
             await Transaction.DisposeAsync();
             Transaction = null;
         }
+
+        var committed = _afterCommit;
+        _afterCommit = null;
+        committed?.ForEach(action => action());
+    }
+
+    private List<Action>? _afterCommit;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once this session's transaction has committed (at once when none is open); never
+    /// when it rolls back. For signals to other threads, such as waking the workflow worker for work just queued.
+    /// </summary>
+    public void AfterCommit(Action action)
+    {
+        if (Transaction is null)
+        {
+            action();
+            return;
+        }
+
+        (_afterCommit ??= []).Add(action);
     }
 
     public SqlStatement Statement() => new(dialect);

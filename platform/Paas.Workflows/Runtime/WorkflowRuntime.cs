@@ -131,8 +131,9 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             }
         }
 
-        // The queued work belongs to the caller's transaction; the worker picks it up after the commit (or on its next poll).
-        Nudge();
+        // The queued work belongs to the caller's transaction: the worker is woken once it has committed (a wake-up before
+        // the commit would find nothing and sleep until the next poll).
+        session.AfterCommit(Nudge);
     }
 
     /// <summary>
