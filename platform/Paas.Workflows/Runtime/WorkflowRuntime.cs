@@ -138,9 +138,10 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
 
     /// <summary>
     /// Runs the steps that are due in one tenant, until none is left or <paramref name="max"/> have run; returns how many ran.
-    /// The due steps are read in pages (earliest first) and each is claimed on its own; on PostgreSQL a page's steps run in
-    /// up to <paramref name="concurrency"/> lanes side by side (the claim is a row lock, skipped by other workers), while
-    /// SQLite, with one writer per tenant, runs them one after the other.
+    /// The due steps are read in pages (earliest first). On PostgreSQL a page is cut into batches that run in up to
+    /// <paramref name="concurrency"/> lanes side by side, each batch claimed with one row-locking statement (skipping what
+    /// other workers hold) and run in one transaction (<see cref="RunBatchAsync"/>); SQLite, with one writer per tenant,
+    /// claims and runs each step in its own transaction, one after the other.
     /// </summary>
     public async Task<int> RunDueAsync(TenantInfo tenant, CancellationToken ct, int max = 200, DateTimeOffset? now = null, int concurrency = 1)
     {
@@ -155,7 +156,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             }
 
             var progressed = 0;
-            if (lanes == 1)
+            if (connector.Dialect.Provider != DatabaseProvider.Postgres)
             {
                 foreach (var work in due)
                 {
@@ -164,13 +165,8 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             }
             else
             {
-                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = lanes, CancellationToken = ct }, async (work, token) =>
-                {
-                    if (await RunStepAsync(tenant, work, token))
-                    {
-                        Interlocked.Increment(ref progressed);
-                    }
-                });
+                await Parallel.ForEachAsync(due.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = lanes, CancellationToken = ct }, async (batch, token) =>
+                    Interlocked.Add(ref progressed, await RunBatchAsync(tenant, batch, token)));
             }
 
             if (progressed == 0)
@@ -233,21 +229,29 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                 await session.CommitAsync(ct);
                 return true;
             }
-            catch (PaasException error)
-            {
-                // The step cannot succeed as defined (a field refused, a script failed): the instance fails, visibly.
-                await session.DisposeAsync();
-                await FailAsync(tenant, workId, instanceId, stepName, error.Message, ct);
-                return true;
-            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Workflow step {Step} of instance {Instance} failed; it will be retried.", stepName, instanceId);
                 await session.DisposeAsync();
-                await RetryLaterAsync(tenant, workId, instanceId, stepName, ct);
+                await HandleFailureAsync(tenant, workId, instanceId, stepName, ex, ct);
                 return true;
             }
         }
+    }
+
+    /// <summary>
+    /// After a failed step's transaction rolled back: a step that cannot succeed as defined (a field refused, a script
+    /// failed) fails its instance, visibly; one that failed for a reason outside it (the database) runs again later.
+    /// </summary>
+    private async Task HandleFailureAsync(TenantInfo tenant, Guid workId, Guid instanceId, string stepName, Exception error, CancellationToken ct)
+    {
+        if (error is PaasException failure)
+        {
+            await FailAsync(tenant, workId, instanceId, stepName, failure.Message, ct);
+            return;
+        }
+
+        logger.LogWarning(error, "Workflow step {Step} of instance {Instance} failed; it will be retried.", stepName, instanceId);
+        await RetryLaterAsync(tenant, workId, instanceId, stepName, ct);
     }
 
     /// <summary>Locks the work row for this transaction; null when it is done or held by another worker.</summary>

@@ -119,4 +119,54 @@ public sealed class StepFaultTests
         Assert.Equal(["first", "second"], tasks["tasks"]!["nodes"]!.AsArray().Select(n => (string?)n!["name"]));
         Assert.Equal("COMPLETED", (string?)(await f.HistoryAsync(quote))[0]!["instance"]!["status"]);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_step_failing_among_others_run_together_is_retried_alone_and_the_others_happen_once(DatabaseProvider provider)
+    {
+        // On PostgreSQL the five due steps are claimed and run as one batch: the failure rolls the batch back, the failed
+        // step waits for its retry, and the other four run again and commit.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fault = new FailOnce("one", () => new CommitFailedException());
+        await using var server = await PaasServer.StartAsync(provider, new Dictionary<string, string?> { ["Paas:Workflows:WorkerEnabled"] = "false" },
+            s => s.AddSingleton<TimeProvider>(clock).AddSingleton<IWorkflowStepObserver>(fault));
+        var f = await ApprovalFixture.CreateAsync(server);
+        await f.PublishAsync(new
+        {
+            apiName = "oneTask",
+            @object = "Quote",
+            start = "one",
+            steps = new object[]
+            {
+                new { name = "one", type = "CREATE_RECORD", @object = "Task", values = new { name = "made", quote = "$record.id" }, next = "end" },
+                new { name = "end", type = "END" },
+            },
+        });
+        var quotes = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            quotes.Add(await f.QuoteAsync($"Q-batch-{i}", 1, f.Rep.Key));
+            await f.SubmitAsync(quotes[^1], f.Rep.Key);
+        }
+
+        // The failed step counts as run (its retry is scheduled); four instances go through both steps.
+        Assert.Equal(1 + 4 * 2, await f.RunWorkerAsync());
+        Assert.Equal(4, await TasksAsync(server));
+        var statuses = new List<string?>();
+        foreach (var quote in quotes)
+        {
+            statuses.Add((string?)(await f.HistoryAsync(quote))[0]!["instance"]!["status"]);
+        }
+
+        Assert.Equal(4, statuses.Count(st => st == "COMPLETED"));
+        Assert.Equal(1, statuses.Count(st => st == "RUNNING"));
+
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(2, await f.RunWorkerAsync());
+        Assert.Equal(5, await TasksAsync(server));
+        foreach (var quote in quotes)
+        {
+            Assert.Equal("COMPLETED", (string?)(await f.HistoryAsync(quote))[0]!["instance"]!["status"]);
+        }
+    }
 }
