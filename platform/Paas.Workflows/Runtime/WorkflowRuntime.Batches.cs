@@ -15,8 +15,9 @@ public sealed partial class WorkflowRuntime
     /// <summary>
     /// PostgreSQL: claims those of <paramref name="workIds"/> that are still due and free with one
     /// <c>FOR UPDATE SKIP LOCKED</c> statement and runs them in one transaction, so the claim and the commit are paid once
-    /// per batch instead of once per step. Steps run in the order of their instances' ids (every batch takes instance locks
-    /// in the same order, so two lanes cannot deadlock on them). When a step fails, the whole transaction rolls back — none
+    /// per batch instead of once per step. The batch's instances are locked up front in id order with one statement (every
+    /// batch takes them in the same order, so two lanes cannot deadlock on them), steps run in that order, and their work
+    /// rows are marked done together just before the commit. When a step fails, the whole transaction rolls back — none
     /// of the batch happened — the failed step is handled as a lone step's failure would be, and the others run again as a
     /// new batch. Returns how many steps ran.
     /// </summary>
@@ -34,9 +35,11 @@ public sealed partial class WorkflowRuntime
                 return 0;
             }
 
-            var failure = await ExecuteBatchAsync(session, claimed, ct);
+            var batch = new StepBatch(await LockInstancesAsync(session, claimed.Select(c => c.Instance).Distinct().ToList(), ct));
+            var failure = await ExecuteBatchAsync(session, claimed, batch, ct);
             if (failure is null)
             {
+                await MarkDoneAsync(session, batch.Done, ct);
                 await session.CommitAsync(ct);
                 return claimed.Count;
             }
@@ -50,13 +53,13 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>Runs the claimed steps in the session's transaction; the first step that throws ends the batch (cancellation is not caught).</summary>
-    private async Task<(ClaimedStep Step, Exception Error)?> ExecuteBatchAsync(TenantSession session, List<ClaimedStep> claimed, CancellationToken ct)
+    private async Task<(ClaimedStep Step, Exception Error)?> ExecuteBatchAsync(TenantSession session, List<ClaimedStep> claimed, StepBatch batch, CancellationToken ct)
     {
         foreach (var step in claimed.OrderBy(c => c.Instance).ThenBy(c => c.Seq))
         {
             try
             {
-                await ExecuteAsync(session, step.Work, step.Instance, step.Step, step.Seq, ct);
+                await ExecuteAsync(session, step.Work, step.Instance, step.Step, step.Seq, ct, batch);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -68,16 +71,58 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>
-    /// Locks the given work rows that are not done and not held by another worker. The id list is padded to
-    /// <see cref="BatchSize"/> with its last id, so every batch sends the same statement (prepared once).
+    /// Locks the batch's instances in id order with one statement and keeps the rows read, so each instance's first step
+    /// in the batch need not read and lock it again.
     /// </summary>
+    private static async Task<Dictionary<Guid, WorkflowInstance>> LockInstancesAsync(TenantSession session, List<Guid> instanceIds, CancellationToken ct)
+    {
+        var s = session.Statement();
+        s.Append($"SELECT {WorkflowRows.InstanceColumns} FROM {session.Table(WorkflowStore.InstancesTable)} i WHERE i.\"id\" IN ({Padded(s, instanceIds)}) ORDER BY i.\"id\" FOR UPDATE");
+        var instances = new Dictionary<Guid, WorkflowInstance>(instanceIds.Count);
+        await using var command = session.Command(s);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var instance = WorkflowRows.ReadInstance(session, reader);
+            instances[instance.Id] = instance;
+        }
+
+        return instances;
+    }
+
+    /// <summary>Marks the batch's steps done with one statement, just before the commit.</summary>
+    private async Task MarkDoneAsync(TenantSession session, List<Guid> workIds, CancellationToken ct)
+    {
+        if (workIds.Count == 0)
+        {
+            return;
+        }
+
+        var s = session.Statement();
+        s.Append($"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"done_at\" = {s.Parameter(WorkflowStore.TimeColumn, time.GetUtcNow())}, \"error\" = NULL " +
+                 $"WHERE \"id\" IN ({Padded(s, workIds)})");
+        await session.ExecuteAsync(s, ct);
+    }
+
+    /// <summary>The ids as parameters, padded to <see cref="BatchSize"/> with the last one, so each statement's text is the same for every batch (prepared once).</summary>
+    private static string Padded(Data.Sql.SqlStatement s, IReadOnlyList<Guid> ids) =>
+        string.Join(", ", Enumerable.Range(0, Math.Max(BatchSize, ids.Count)).Select(i => s.Parameter(WorkflowStore.IdColumn, ids[Math.Min(i, ids.Count - 1)])));
+
+    /// <summary>What the steps of one batch share: the instances locked up front, and the steps done so far.</summary>
+    private sealed class StepBatch(Dictionary<Guid, WorkflowInstance> locked)
+    {
+        public List<Guid> Done { get; } = [];
+
+        /// <summary>The instance as locked at the start of the batch, for its first step only (a step may change it).</summary>
+        public WorkflowInstance? TakeInstance(Guid id) => locked.Remove(id, out var instance) ? instance : null;
+    }
+
+    /// <summary>Locks the given work rows that are not done and not held by another worker.</summary>
     private static async Task<List<ClaimedStep>> ClaimBatchAsync(TenantSession session, IReadOnlyList<Guid> workIds, CancellationToken ct)
     {
         var s = session.Statement();
-        var ids = Enumerable.Range(0, Math.Max(BatchSize, workIds.Count))
-            .Select(i => s.Parameter(WorkflowStore.IdColumn, workIds[Math.Min(i, workIds.Count - 1)]));
         s.Append($"SELECT \"id\", \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} " +
-                 $"WHERE \"id\" IN ({string.Join(", ", ids)}) AND \"done_at\" IS NULL FOR UPDATE SKIP LOCKED");
+                 $"WHERE \"id\" IN ({Padded(s, workIds)}) AND \"done_at\" IS NULL FOR UPDATE SKIP LOCKED");
         var claimed = new List<ClaimedStep>(workIds.Count);
         await using var command = session.Command(s);
         await using var reader = await command.ExecuteReaderAsync(ct);

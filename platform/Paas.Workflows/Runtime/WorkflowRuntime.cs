@@ -287,36 +287,36 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         return ((Guid)session.Dialect.FromDb(WorkflowStore.IdColumn, reader.GetValue(0))!, reader.GetString(1), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
     }
 
-    private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
+    private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct, StepBatch? batch = null)
     {
-        await ExecuteStepAsync(session, workId, instanceId, stepName, seq, ct);
+        await ExecuteStepAsync(session, workId, instanceId, stepName, seq, batch, ct);
         if (observer is not null)
         {
             await observer.BeforeCommitAsync(session, instanceId, stepName, ct);
         }
     }
 
-    private async Task ExecuteStepAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct)
+    private async Task ExecuteStepAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, StepBatch? batch, CancellationToken ct)
     {
-        var instance = await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
+        var instance = batch?.TakeInstance(instanceId) ?? await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
         if (stepName.StartsWith(ReminderPrefix, StringComparison.Ordinal) && instance is not null)
         {
             await RemindAsync(session, instance, stepName, ct);
-            await DoneAsync(session, workId, null, ct);
+            await StepDoneAsync(session, workId, batch, ct);
             return;
         }
 
         if (stepName.StartsWith(EscalationPrefix, StringComparison.Ordinal) && instance is not null)
         {
             await EscalateAsync(session, instance, stepName, ct);
-            await DoneAsync(session, workId, null, ct);
+            await StepDoneAsync(session, workId, batch, ct);
             return;
         }
 
         // WAITING with work queued: another parallel branch runs while one waits for its approval.
         if (instance is null || instance.Status is not (InstanceStatus.Running or InstanceStatus.Waiting))
         {
-            await DoneAsync(session, workId, null, ct);
+            await StepDoneAsync(session, workId, batch, ct);
             return;
         }
 
@@ -372,7 +372,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             case WorkflowStepType.Approval:
                 await AskAsync(session, instance, step, 1, null, ct);
                 await SetStateAsync(session, instance.Id, definition, step.Name, ct);
-                await DoneAsync(session, workId, null, ct);
+                await StepDoneAsync(session, workId, batch, ct);
                 return;
             case WorkflowStepType.Parallel:
                 foreach (var branch in step.Branches)
@@ -381,12 +381,12 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                 }
 
                 await SetStateAsync(session, instance.Id, definition, step.Name, ct);
-                await DoneAsync(session, workId, null, ct);
+                await StepDoneAsync(session, workId, batch, ct);
                 return;
             case WorkflowStepType.Join:
                 if (!await AllArrivedAsync(session, instance.Id, definition, step, seq, ct))
                 {
-                    await DoneAsync(session, workId, null, ct);
+                    await StepDoneAsync(session, workId, batch, ct);
                     return;
                 }
 
@@ -394,7 +394,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                 break;
             case WorkflowStepType.End:
                 await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Completed, null, false, ct, result: step.Result ?? "completed", endedAt: time.GetUtcNow());
-                await DoneAsync(session, workId, null, ct);
+                await StepDoneAsync(session, workId, batch, ct);
                 return;
         }
 
@@ -405,7 +405,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
 
         await SetStateAsync(session, instance.Id, definition, next, ct);
         await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct), next, dueAt, ct);
-        await DoneAsync(session, workId, null, ct);
+        await StepDoneAsync(session, workId, batch, ct);
     }
 
     /// <summary>
@@ -433,6 +433,18 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                  $"WHERE p.\"instance_id\" = {instance} AND p.\"step\" = {s.Parameter(null, parallel.Name)} AND p.\"seq\" < {s.Parameter(null, seq)})");
         var arrived = Convert.ToInt32(await session.ScalarAsync(s, ct), CultureInfo.InvariantCulture);
         return arrived >= parallel.Branches.Count;
+    }
+
+    /// <summary>Marks a step done: at once, or with the rest of its batch just before the batch commits.</summary>
+    private Task StepDoneAsync(TenantSession session, Guid workId, StepBatch? batch, CancellationToken ct)
+    {
+        if (batch is null)
+        {
+            return DoneAsync(session, workId, null, ct);
+        }
+
+        batch.Done.Add(workId);
+        return Task.CompletedTask;
     }
 
     private async Task DoneAsync(TenantSession session, Guid workId, string? error, CancellationToken ct)
