@@ -8,7 +8,7 @@ namespace Paas.Workflows.Runtime;
 public sealed partial class WorkflowRuntime
 {
     /// <summary>Due steps claimed and run in one PostgreSQL transaction.</summary>
-    internal const int BatchSize = 16;
+    internal const int BatchSize = 50;
 
     private readonly record struct ClaimedStep(Guid Work, Guid Instance, string Step, int Seq);
 
