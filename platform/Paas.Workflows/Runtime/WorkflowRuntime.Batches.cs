@@ -1,4 +1,5 @@
 using System.Globalization;
+using Paas.Core.Configuration;
 using Paas.Core.Tenancy;
 using Paas.Data.Storage;
 using Paas.Data.Workflows;
@@ -7,14 +8,14 @@ namespace Paas.Workflows.Runtime;
 
 public sealed partial class WorkflowRuntime
 {
-    /// <summary>Due steps claimed and run in one PostgreSQL transaction.</summary>
+    /// <summary>Due steps claimed and run in one transaction.</summary>
     internal const int BatchSize = 50;
 
     private readonly record struct ClaimedStep(Guid Work, Guid Instance, string Step, int Seq);
 
     /// <summary>
-    /// PostgreSQL: claims those of <paramref name="workIds"/> that are still due and free with one
-    /// <c>FOR UPDATE SKIP LOCKED</c> statement and runs them in one transaction, so the claim and the commit are paid once
+    /// Claims those of <paramref name="workIds"/> that are still due and free with one statement (PostgreSQL:
+    /// <c>FOR UPDATE SKIP LOCKED</c>; SQLite: a guarded update under its write lock) and runs them in one transaction, so the claim and the commit are paid once
     /// per batch instead of once per step. The batch's instances are locked up front in id order with one statement (every
     /// batch takes them in the same order, so two lanes cannot deadlock on them), steps run in that order, and their work
     /// rows are marked done together just before the commit. When a step fails, the whole transaction rolls back — none
@@ -59,7 +60,7 @@ public sealed partial class WorkflowRuntime
         {
             try
             {
-                await ExecuteAsync(session, step.Work, step.Instance, step.Step, step.Seq, ct, batch);
+                await ExecuteAsync(session, step.Work, step.Instance, step.Step, step.Seq, batch, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -77,7 +78,8 @@ public sealed partial class WorkflowRuntime
     private static async Task<Dictionary<Guid, WorkflowInstance>> LockInstancesAsync(TenantSession session, List<Guid> instanceIds, CancellationToken ct)
     {
         var s = session.Statement();
-        s.Append($"SELECT {WorkflowRows.InstanceColumns} FROM {session.Table(WorkflowStore.InstancesTable)} i WHERE i.\"id\" IN ({Padded(s, instanceIds)}) ORDER BY i.\"id\" FOR UPDATE");
+        s.Append($"SELECT {WorkflowRows.InstanceColumns} FROM {session.Table(WorkflowStore.InstancesTable)} i WHERE i.\"id\" IN ({Padded(s, instanceIds)}) ORDER BY i.\"id\"" +
+                 (session.Dialect.Provider == DatabaseProvider.Postgres ? " FOR UPDATE" : ""));
         var instances = new Dictionary<Guid, WorkflowInstance>(instanceIds.Count);
         await using var command = session.Command(s);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -121,8 +123,12 @@ public sealed partial class WorkflowRuntime
     private static async Task<List<ClaimedStep>> ClaimBatchAsync(TenantSession session, IReadOnlyList<Guid> workIds, CancellationToken ct)
     {
         var s = session.Statement();
-        s.Append($"SELECT \"id\", \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} " +
-                 $"WHERE \"id\" IN ({Padded(s, workIds)}) AND \"done_at\" IS NULL FOR UPDATE SKIP LOCKED");
+        s.Append(session.Dialect.Provider == DatabaseProvider.Postgres
+            ? $"SELECT \"id\", \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} " +
+              $"WHERE \"id\" IN ({Padded(s, workIds)}) AND \"done_at\" IS NULL FOR UPDATE SKIP LOCKED"
+            // SQLite: the update takes the database's write lock (a competing writer commits first) and claims only steps still not done.
+            : $"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"attempts\" = \"attempts\" + 1 " +
+              $"WHERE \"id\" IN ({Padded(s, workIds)}) AND \"done_at\" IS NULL RETURNING \"id\", \"instance_id\", \"step\", \"seq\"");
         var claimed = new List<ClaimedStep>(workIds.Count);
         await using var command = session.Command(s);
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -19,12 +19,12 @@ namespace Paas.Workflows.Runtime;
 
 /// <summary>
 /// Runs workflow instances. Starting one writes the instance and its first step to the queue in the caller's
-/// transaction (so a rolled-back change starts nothing). The worker (<see cref="RunDueAsync"/>) takes due steps one at a
-/// time: it claims the step's row, runs it and records its effects, its completion and the next step in one
+/// transaction (so a rolled-back change starts nothing). The worker (<see cref="RunDueAsync"/>) takes due steps in
+/// batches: it claims their rows, runs them and records their effects, their completion and the next steps in one
 /// transaction, so a step happens exactly once even when the process dies in the middle (the transaction rolls back and
-/// the step is still due) or several nodes compete for it (the claim is a row lock on PostgreSQL — skipped by the others
-/// with SKIP LOCKED — and a guarded update on SQLite, which serialises writers). An approval step waits without holding
-/// anything: the answers are rows, and the deciding answer queues the next step in its own transaction.
+/// the steps are still due) or several nodes compete for them (the claim is a row lock on PostgreSQL — skipped by the
+/// others with SKIP LOCKED — and a guarded update on SQLite, which serialises writers). An approval step waits without
+/// holding anything: the answers are rows, and the deciding answer queues the next step in its own transaction.
 /// </summary>
 public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseConnector connector, IScriptRunner runner, TimeProvider time,
     ILogger<WorkflowRuntime> logger, RequestLimits? defaultLimits = null, IWorkflowStepObserver? observer = null) : IWorkflowStarter
@@ -138,10 +138,9 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
 
     /// <summary>
     /// Runs the steps that are due in one tenant, until none is left or <paramref name="max"/> have run; returns how many ran.
-    /// The due steps are read in pages (earliest first). On PostgreSQL a page is cut into batches that run in up to
-    /// <paramref name="concurrency"/> lanes side by side, each batch claimed with one row-locking statement (skipping what
-    /// other workers hold) and run in one transaction (<see cref="RunBatchAsync"/>); SQLite, with one writer per tenant,
-    /// claims and runs each step in its own transaction, one after the other.
+    /// The due steps are read in pages (earliest first) and cut into batches, each claimed with one statement and run in
+    /// one transaction (<see cref="RunBatchAsync"/>). On PostgreSQL up to <paramref name="concurrency"/> batches run side
+    /// by side (the claim skips rows other workers hold); SQLite, with one writer per tenant, runs them one after the other.
     /// </summary>
     public async Task<int> RunDueAsync(TenantInfo tenant, CancellationToken ct, int max = 200, DateTimeOffset? now = null, int concurrency = 1)
     {
@@ -156,18 +155,8 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             }
 
             var progressed = 0;
-            if (connector.Dialect.Provider != DatabaseProvider.Postgres)
-            {
-                foreach (var work in due)
-                {
-                    progressed += await RunStepAsync(tenant, work, ct) ? 1 : 0;
-                }
-            }
-            else
-            {
-                await Parallel.ForEachAsync(due.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = lanes, CancellationToken = ct }, async (batch, token) =>
-                    Interlocked.Add(ref progressed, await RunBatchAsync(tenant, batch, token)));
-            }
+            await Parallel.ForEachAsync(due.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = lanes, CancellationToken = ct }, async (batch, token) =>
+                Interlocked.Add(ref progressed, await RunBatchAsync(tenant, batch, token)));
 
             if (progressed == 0)
             {
@@ -207,37 +196,6 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         return ids;
     }
 
-    /// <summary>Claims and runs one queued step; false when another worker had it or it was done already.</summary>
-    private async Task<bool> RunStepAsync(TenantInfo tenant, Guid workId, CancellationToken ct)
-    {
-        Guid instanceId;
-        string stepName;
-        int seq;
-        await using (var session = await OpenAsync(tenant, ct))
-        {
-            await session.BeginAsync(ct);
-            var claimed = await ClaimAsync(session, workId, ct);
-            if (claimed is null)
-            {
-                return false;
-            }
-
-            (instanceId, stepName, seq) = claimed.Value;
-            try
-            {
-                await ExecuteAsync(session, workId, instanceId, stepName, seq, ct);
-                await session.CommitAsync(ct);
-                return true;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                await session.DisposeAsync();
-                await HandleFailureAsync(tenant, workId, instanceId, stepName, ex, ct);
-                return true;
-            }
-        }
-    }
-
     /// <summary>
     /// After a failed step's transaction rolled back: a step that cannot succeed as defined (a field refused, a script
     /// failed) fails its instance, visibly; one that failed for a reason outside it (the database) runs again later.
@@ -254,40 +212,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         await RetryLaterAsync(tenant, workId, instanceId, stepName, ct);
     }
 
-    /// <summary>Locks the work row for this transaction; null when it is done or held by another worker.</summary>
-    private static async Task<(Guid Instance, string Step, int Seq)?> ClaimAsync(TenantSession session, Guid workId, CancellationToken ct)
-    {
-        var s = session.Statement();
-        var id = s.Parameter(WorkflowStore.IdColumn, workId);
-        if (session.Dialect.Provider == DatabaseProvider.Postgres)
-        {
-            s.Append($"SELECT \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} WHERE \"id\" = {id} AND \"done_at\" IS NULL FOR UPDATE SKIP LOCKED");
-        }
-        else
-        {
-            // SQLite: the update takes the database's write lock (waiting for a competing writer to commit) and counts only
-            // if the step is still not done.
-            var claim = session.Statement();
-            claim.Append($"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"attempts\" = \"attempts\" + 1 WHERE \"id\" = {claim.Parameter(WorkflowStore.IdColumn, workId)} AND \"done_at\" IS NULL");
-            if (await session.ExecuteAsync(claim, ct) == 0)
-            {
-                return null;
-            }
-
-            s.Append($"SELECT \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} WHERE \"id\" = {id}");
-        }
-
-        await using var command = session.Command(s);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        return ((Guid)session.Dialect.FromDb(WorkflowStore.IdColumn, reader.GetValue(0))!, reader.GetString(1), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
-    }
-
-    private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, CancellationToken ct, StepBatch? batch = null)
+    private async Task ExecuteAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, StepBatch batch, CancellationToken ct)
     {
         await ExecuteStepAsync(session, workId, instanceId, stepName, seq, batch, ct);
         if (observer is not null)
@@ -296,27 +221,27 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
         }
     }
 
-    private async Task ExecuteStepAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, StepBatch? batch, CancellationToken ct)
+    private async Task ExecuteStepAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, StepBatch batch, CancellationToken ct)
     {
-        var instance = batch?.TakeInstance(instanceId) ?? await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
+        var instance = batch.TakeInstance(instanceId) ?? await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
         if (stepName.StartsWith(ReminderPrefix, StringComparison.Ordinal) && instance is not null)
         {
             await RemindAsync(session, instance, stepName, ct);
-            await StepDoneAsync(session, workId, batch, ct);
+            batch.Done.Add(workId);
             return;
         }
 
         if (stepName.StartsWith(EscalationPrefix, StringComparison.Ordinal) && instance is not null)
         {
             await EscalateAsync(session, instance, stepName, ct);
-            await StepDoneAsync(session, workId, batch, ct);
+            batch.Done.Add(workId);
             return;
         }
 
         // WAITING with work queued: another parallel branch runs while one waits for its approval.
         if (instance is null || instance.Status is not (InstanceStatus.Running or InstanceStatus.Waiting))
         {
-            await StepDoneAsync(session, workId, batch, ct);
+            batch.Done.Add(workId);
             return;
         }
 
@@ -372,7 +297,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
             case WorkflowStepType.Approval:
                 await AskAsync(session, instance, step, 1, null, ct);
                 await SetStateAsync(session, instance.Id, definition, step.Name, ct);
-                await StepDoneAsync(session, workId, batch, ct);
+                batch.Done.Add(workId);
                 return;
             case WorkflowStepType.Parallel:
                 foreach (var branch in step.Branches)
@@ -381,12 +306,12 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                 }
 
                 await SetStateAsync(session, instance.Id, definition, step.Name, ct);
-                await StepDoneAsync(session, workId, batch, ct);
+                batch.Done.Add(workId);
                 return;
             case WorkflowStepType.Join:
                 if (!await AllArrivedAsync(session, instance.Id, definition, step, seq, ct))
                 {
-                    await StepDoneAsync(session, workId, batch, ct);
+                    batch.Done.Add(workId);
                     return;
                 }
 
@@ -394,7 +319,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                 break;
             case WorkflowStepType.End:
                 await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Completed, null, false, ct, result: step.Result ?? "completed", endedAt: time.GetUtcNow());
-                await StepDoneAsync(session, workId, batch, ct);
+                batch.Done.Add(workId);
                 return;
         }
 
@@ -405,7 +330,7 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
 
         await SetStateAsync(session, instance.Id, definition, next, ct);
         await WorkflowRows.EnqueueAsync(session, instance.Id, await WorkflowRows.NextSeqAsync(session, instance.Id, ct), next, dueAt, ct);
-        await StepDoneAsync(session, workId, batch, ct);
+        batch.Done.Add(workId);
     }
 
     /// <summary>
@@ -433,18 +358,6 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                  $"WHERE p.\"instance_id\" = {instance} AND p.\"step\" = {s.Parameter(null, parallel.Name)} AND p.\"seq\" < {s.Parameter(null, seq)})");
         var arrived = Convert.ToInt32(await session.ScalarAsync(s, ct), CultureInfo.InvariantCulture);
         return arrived >= parallel.Branches.Count;
-    }
-
-    /// <summary>Marks a step done: at once, or with the rest of its batch just before the batch commits.</summary>
-    private Task StepDoneAsync(TenantSession session, Guid workId, StepBatch? batch, CancellationToken ct)
-    {
-        if (batch is null)
-        {
-            return DoneAsync(session, workId, null, ct);
-        }
-
-        batch.Done.Add(workId);
-        return Task.CompletedTask;
     }
 
     private async Task DoneAsync(TenantSession session, Guid workId, string? error, CancellationToken ct)
