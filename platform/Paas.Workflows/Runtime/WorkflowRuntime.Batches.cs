@@ -40,6 +40,7 @@ public sealed partial class WorkflowRuntime
             var failure = await ExecuteBatchAsync(session, claimed, batch, ct);
             if (failure is null)
             {
+                await FlushEndsAsync(session, batch, ct);
                 await MarkDoneAsync(session, batch.Done, ct);
                 await session.CommitAsync(ct);
                 return claimed.Count;
@@ -110,10 +111,40 @@ public sealed partial class WorkflowRuntime
     private static string Padded(Data.Sql.SqlStatement s, IReadOnlyList<Guid> ids) =>
         string.Join(", ", Enumerable.Range(0, Math.Max(BatchSize, ids.Count)).Select(i => s.Parameter(WorkflowStore.IdColumn, ids[Math.Min(i, ids.Count - 1)])));
 
-    /// <summary>What the steps of one batch share: the instances locked up front, and the steps done so far.</summary>
+    /// <summary>Whether the step is the END of a running instance: one whose only effect is to complete the instance.</summary>
+    private async Task<bool> IsEndAsync(TenantSession session, WorkflowInstance instance, string stepName, CancellationToken ct) =>
+        instance.Status is InstanceStatus.Running or InstanceStatus.Waiting
+        && !stepName.StartsWith(ReminderPrefix, StringComparison.Ordinal) && !stepName.StartsWith(EscalationPrefix, StringComparison.Ordinal)
+        && (await DefinitionAsync(session, instance.Workflow, instance.Version, ct)).Step(stepName)?.Type == Core.Workflows.WorkflowStepType.End;
+
+    /// <summary>Completes the instances that reached an END in this batch, one statement per result.</summary>
+    private async Task FlushEndsAsync(TenantSession session, StepBatch batch, CancellationToken ct)
+    {
+        foreach (var group in batch.TakeEnds().GroupBy(e => e.Result, StringComparer.Ordinal))
+        {
+            var s = session.Statement();
+            s.Append($"UPDATE {session.Table(WorkflowStore.InstancesTable)} SET \"status\" = {s.Parameter(null, InstanceStatus.Completed)}, \"current_step\" = NULL, " +
+                     $"\"locked\" = 0, \"result\" = {s.Parameter(null, group.Key)}, \"ended_at\" = {s.Parameter(WorkflowStore.TimeColumn, time.GetUtcNow())}, \"error\" = NULL " +
+                     $"WHERE \"id\" IN ({Padded(s, group.Select(e => e.Instance).ToList())})");
+            await session.ExecuteAsync(s, ct);
+        }
+    }
+
+    /// <summary>What the steps of one batch share: the instances locked up front, the steps done so far, the ends not yet written.</summary>
     private sealed class StepBatch(Dictionary<Guid, WorkflowInstance> locked)
     {
+        private List<(Guid Instance, string Result)> _ends = [];
+
         public List<Guid> Done { get; } = [];
+
+        public void End(Guid instance, string result) => _ends.Add((instance, result));
+
+        public List<(Guid Instance, string Result)> TakeEnds()
+        {
+            var ends = _ends;
+            _ends = [];
+            return ends;
+        }
 
         /// <summary>The instance as locked at the start of the batch, for its first step only (a step may change it).</summary>
         public WorkflowInstance? TakeInstance(Guid id) => locked.Remove(id, out var instance) ? instance : null;

@@ -223,7 +223,14 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
 
     private async Task ExecuteStepAsync(TenantSession session, Guid workId, Guid instanceId, string stepName, int seq, StepBatch batch, CancellationToken ct)
     {
-        var instance = batch.TakeInstance(instanceId) ?? await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
+        var instance = batch.TakeInstance(instanceId);
+        if (instance is null || !await IsEndAsync(session, instance, stepName, ct))
+        {
+            // What follows may read instances (this one included): they must show the ends this batch has held back.
+            await FlushEndsAsync(session, batch, ct);
+            instance ??= await WorkflowRows.InstanceAsync(session, instanceId, ct, forUpdate: true);
+        }
+
         if (stepName.StartsWith(ReminderPrefix, StringComparison.Ordinal) && instance is not null)
         {
             await RemindAsync(session, instance, stepName, ct);
@@ -318,7 +325,8 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                 next = step.Next;
                 break;
             case WorkflowStepType.End:
-                await WorkflowRows.UpdateInstanceAsync(session, instance.Id, InstanceStatus.Completed, null, false, ct, result: step.Result ?? "completed", endedAt: time.GetUtcNow());
+                // Written with the batch's other ends in one statement, before anything else reads instances.
+                batch.End(instance.Id, step.Result ?? "completed");
                 batch.Done.Add(workId);
                 return;
         }
