@@ -79,7 +79,7 @@ public sealed partial class WorkflowRuntime
     private static async Task<Dictionary<Guid, WorkflowInstance>> LockInstancesAsync(TenantSession session, List<Guid> instanceIds, CancellationToken ct)
     {
         var s = session.Statement();
-        s.Append($"SELECT {WorkflowRows.InstanceColumns} FROM {session.Table(WorkflowStore.InstancesTable)} i WHERE i.\"id\" IN ({Padded(s, instanceIds)}) ORDER BY i.\"id\"" +
+        s.Append($"SELECT {WorkflowRows.InstanceColumns} FROM {session.Table(WorkflowStore.InstancesTable)} i WHERE {IdIn(s, "i.\"id\"", instanceIds)} ORDER BY i.\"id\"" +
                  (session.Dialect.Provider == DatabaseProvider.Postgres ? " FOR UPDATE" : ""));
         var instances = new Dictionary<Guid, WorkflowInstance>(instanceIds.Count);
         await using var command = session.Command(s);
@@ -103,13 +103,19 @@ public sealed partial class WorkflowRuntime
 
         var s = session.Statement();
         s.Append($"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"done_at\" = {s.Parameter(WorkflowStore.TimeColumn, time.GetUtcNow())}, \"error\" = NULL " +
-                 $"WHERE \"id\" IN ({Padded(s, workIds)})");
+                 $"WHERE {IdIn(s, "\"id\"", workIds)}");
         await session.ExecuteAsync(s, ct);
     }
 
-    /// <summary>The ids as parameters, padded to <see cref="BatchSize"/> with the last one, so each statement's text is the same for every batch (prepared once).</summary>
-    private static string Padded(Data.Sql.SqlStatement s, IReadOnlyList<Guid> ids) =>
-        string.Join(", ", Enumerable.Range(0, Math.Max(BatchSize, ids.Count)).Select(i => s.Parameter(WorkflowStore.IdColumn, ids[Math.Min(i, ids.Count - 1)])));
+    /// <summary>
+    /// <paramref name="column"/> is one of <paramref name="ids"/>. PostgreSQL: <c>= ANY($1)</c> with one uuid array, so each
+    /// statement has one text whatever the batch's size, and its generic plan reads the primary key (an IN list padded to
+    /// a fixed length made a generic plan that scanned the table). SQLite: an IN list (no plans are cached across calls).
+    /// </summary>
+    private static string IdIn(Data.Sql.SqlStatement s, string column, IReadOnlyList<Guid> ids) =>
+        s.Dialect.Provider == DatabaseProvider.Postgres
+            ? $"{column} = ANY({s.Parameter(null, ids.ToArray())})"
+            : $"{column} IN ({string.Join(", ", ids.Select(id => s.Parameter(WorkflowStore.IdColumn, id)))})";
 
     /// <summary>Whether the step is the END of a running instance: one whose only effect is to complete the instance.</summary>
     private async Task<bool> IsEndAsync(TenantSession session, WorkflowInstance instance, string stepName, CancellationToken ct) =>
@@ -125,7 +131,7 @@ public sealed partial class WorkflowRuntime
             var s = session.Statement();
             s.Append($"UPDATE {session.Table(WorkflowStore.InstancesTable)} SET \"status\" = {s.Parameter(null, InstanceStatus.Completed)}, \"current_step\" = NULL, " +
                      $"\"locked\" = 0, \"result\" = {s.Parameter(null, group.Key)}, \"ended_at\" = {s.Parameter(WorkflowStore.TimeColumn, time.GetUtcNow())}, \"error\" = NULL " +
-                     $"WHERE \"id\" IN ({Padded(s, group.Select(e => e.Instance).ToList())})");
+                     $"WHERE {IdIn(s, "\"id\"", group.Select(e => e.Instance).ToList())}");
             await session.ExecuteAsync(s, ct);
         }
     }
@@ -156,10 +162,10 @@ public sealed partial class WorkflowRuntime
         var s = session.Statement();
         s.Append(session.Dialect.Provider == DatabaseProvider.Postgres
             ? $"SELECT \"id\", \"instance_id\", \"step\", \"seq\" FROM {session.Table(WorkflowStore.WorkTable)} " +
-              $"WHERE \"id\" IN ({Padded(s, workIds)}) AND \"done_at\" IS NULL FOR UPDATE SKIP LOCKED"
+              $"WHERE {IdIn(s, "\"id\"", workIds)} AND \"done_at\" IS NULL FOR UPDATE SKIP LOCKED"
             // SQLite: the update takes the database's write lock (a competing writer commits first) and claims only steps still not done.
             : $"UPDATE {session.Table(WorkflowStore.WorkTable)} SET \"attempts\" = \"attempts\" + 1 " +
-              $"WHERE \"id\" IN ({Padded(s, workIds)}) AND \"done_at\" IS NULL RETURNING \"id\", \"instance_id\", \"step\", \"seq\"");
+              $"WHERE {IdIn(s, "\"id\"", workIds)} AND \"done_at\" IS NULL RETURNING \"id\", \"instance_id\", \"step\", \"seq\"");
         var claimed = new List<ClaimedStep>(workIds.Count);
         await using var command = session.Command(s);
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -154,8 +154,10 @@ public sealed partial class WorkflowRuntime(MetadataService metadata, IDatabaseC
                 break;
             }
 
+            // A short queue is spread over the lanes (each step waits only for its own small batch); a long one fills batches.
             var progressed = 0;
-            await Parallel.ForEachAsync(due.Chunk(BatchSize), new ParallelOptions { MaxDegreeOfParallelism = lanes, CancellationToken = ct }, async (batch, token) =>
+            var size = Math.Clamp((due.Count + lanes - 1) / lanes, 1, BatchSize);
+            await Parallel.ForEachAsync(due.Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = lanes, CancellationToken = ct }, async (batch, token) =>
                 Interlocked.Add(ref progressed, await RunBatchAsync(tenant, batch, token)));
 
             if (progressed == 0)
