@@ -45,7 +45,7 @@ public static class ChildListExecutor
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var values = select.Read(reader);
+                var values = select.ReadRow(reader);
                 var parent = (Guid)d.FromDb(parentField, reader.GetValue(parentOrdinal))!;
                 pages[parent].Add(new RecordRow(values, order));
             }

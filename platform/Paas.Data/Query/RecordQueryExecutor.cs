@@ -105,8 +105,7 @@ public static class RecordQueryExecutor
         {
             while (await reader.ReadAsync(ct))
             {
-                var values = select.Read(reader);
-                rows.Add(new RecordRow(values, order));
+                rows.Add(new RecordRow(select.ReadRow(reader), order));
             }
         }
 

@@ -35,7 +35,11 @@ public sealed class SelectBuilder
 
     public string Joins => string.Join(" ", _joins);
 
-    public Dictionary<string, object?> Read(DbDataReader reader) => _reader.Read(reader, _session.Dialect)!;
+    /// <summary>The current row as a dictionary the caller may change (its relations as read-only <see cref="RecordValues"/>).</summary>
+    public Dictionary<string, object?> Read(DbDataReader reader) => new(_reader.Read(reader, _session.Dialect), StringComparer.Ordinal);
+
+    /// <summary>The current row, read-only, sharing its field names with the other rows of the statement.</summary>
+    public RecordValues ReadRow(DbDataReader reader) => _reader.Read(reader, _session.Dialect);
 
     private Reader Build(RecordSelection selection, string alias)
     {
@@ -89,38 +93,54 @@ public sealed class SelectBuilder
 
     private sealed record ScriptedFormula(FieldDefinition Field, Formulas.FormulaAnalysis Analysis, IReadOnlyList<int> Ordinals);
 
-    private sealed record Reader(
-        ObjectDefinition Object,
-        List<(FieldDefinition Field, int Ordinal)> Scalars,
-        List<(FieldDefinition Field, int Ordinal, Reader? Target)> Relations,
-        List<ScriptedFormula> Scripted,
-        TenantSession Session)
+    private sealed class Reader(
+        ObjectDefinition definition,
+        List<(FieldDefinition Field, int Ordinal)> scalars,
+        List<(FieldDefinition Field, int Ordinal, Reader? Target)> relations,
+        List<ScriptedFormula> scripted,
+        TenantSession session)
     {
-        public Dictionary<string, object?>? Read(DbDataReader reader, ISqlDialect dialect)
+        private readonly RecordShape _shape = new([
+            .. scalars.Select(s => s.Field.ApiName), .. scripted.Select(s => s.Field.ApiName), .. relations.Select(r => r.Field.ApiName)]);
+
+        private static readonly RecordShape IdOnly = new([SystemFields.Id]);
+
+        public RecordValues Read(DbDataReader reader, ISqlDialect dialect)
         {
-            var values = new Dictionary<string, object?>(Scalars.Count + Relations.Count, StringComparer.Ordinal);
-            foreach (var (field, ordinal) in Scalars)
+            var values = new object?[scalars.Count + scripted.Count + relations.Count];
+            var i = 0;
+            foreach (var (field, ordinal) in scalars)
             {
-                values[field.ApiName] = dialect.FromDb(field, reader.GetValue(ordinal));
+                values[i++] = dialect.FromDb(field, reader.GetValue(ordinal));
             }
 
-            foreach (var formula in Scripted)
+            foreach (var formula in scripted)
             {
-                var inputs = formula.Analysis.Paths.Select((path, i) => dialect.FromDb(path.Target, reader.GetValue(formula.Ordinals[i]))).ToList();
-                values[formula.Field.ApiName] = ScriptedFormulas.Evaluate(Session, Object, formula.Field, formula.Analysis, inputs);
+                values[i++] = Evaluate(formula, reader, dialect);
             }
 
-            foreach (var (field, ordinal, target) in Relations)
+            foreach (var (field, ordinal, target) in relations)
             {
                 var id = dialect.FromDb(field, reader.GetValue(ordinal));
-                values[field.ApiName] = id is null
+                values[i++] = id is null
                     ? null
                     : target?.Read(reader, dialect) is { } related && related.GetValueOrDefault(SystemFields.Id) is not null
                         ? related
-                        : new Dictionary<string, object?> { [SystemFields.Id] = id };
+                        : new RecordValues(IdOnly, [id]);
             }
 
-            return values;
+            return new RecordValues(_shape, values);
+        }
+
+        private object? Evaluate(ScriptedFormula formula, DbDataReader reader, ISqlDialect dialect)
+        {
+            var inputs = new List<object?>(formula.Ordinals.Count);
+            for (var p = 0; p < formula.Ordinals.Count; p++)
+            {
+                inputs.Add(dialect.FromDb(formula.Analysis.Paths[p].Target, reader.GetValue(formula.Ordinals[p])));
+            }
+
+            return ScriptedFormulas.Evaluate(session, definition, formula.Field, formula.Analysis, inputs);
         }
     }
 }

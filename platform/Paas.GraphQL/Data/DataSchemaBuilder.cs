@@ -118,13 +118,13 @@ public sealed class DataSchemaBuilder
                 output = new NonNullGraphType(output);
             }
 
-            type.AddField(DirectQuery.Allow(new GraphField
+            type.AddField(DirectQuery.AllowValue(new GraphField
             {
                 Name = name,
                 Description = field.HelpText ?? field.Label,
                 ResolvedType = output,
                 Resolver = Resolve.Sync(context => ((IReadOnlyDictionary<string, object?>)context.Source!).GetValueOrDefault(name)),
-            }));
+            }, name));
         }
 
         // Every record has a history; it stays empty while no field the caller may read is tracked.

@@ -55,6 +55,20 @@ public sealed class DirectQuery
         return field;
     }
 
+    private const string ValueKey = "paas:direct-value";
+
+    /// <summary>
+    /// Marks a field whose value is its source record's value under <paramref name="key"/> (the source being a read-only
+    /// dictionary): the direct path reads it without calling the resolver, and writes objects made only of such fields
+    /// without awaiting anything.
+    /// </summary>
+    public static FieldType AllowValue(FieldType field, string key)
+    {
+        field.Metadata[MetadataKey] = true;
+        field.Metadata[ValueKey] = key;
+        return field;
+    }
+
     private static bool IsAllowed(FieldType field) => field.Metadata.TryGetValue(MetadataKey, out var allowed) && allowed is true or Batched;
 
     private static bool IsBatched(FieldType field) => field.Metadata.TryGetValue(MetadataKey, out var allowed) && allowed is Batched;
@@ -144,7 +158,12 @@ public sealed class DirectQuery
                 return null;
             }
 
-            fields.Add(new PlannedField(responseName, ast, definition, definition.ResolvedType, child) { Batched = batched, Root = root });
+            fields.Add(new PlannedField(responseName, ast, definition, definition.ResolvedType, child)
+            {
+                Batched = batched,
+                Root = root,
+                Key = !root && !batched && definition.Metadata.TryGetValue(ValueKey, out var key) ? key as string : null,
+            });
         }
 
         return new Selection((IObjectGraphType)type, fields);
@@ -156,30 +175,30 @@ public sealed class DirectQuery
     public GraphQLOperationDefinition Operation => _operation;
 
     /// <summary>
-    /// Runs the plan and returns the JSON of <c>data</c>, or null when the request must run through graphql-dotnet
-    /// instead (a resolver failed, or a value does not fit its type). Cancellation is not swallowed. A document with
-    /// variables comes with the values its validation coerced (<paramref name="variables"/>, <paramref name="arguments"/>).
+    /// Runs the plan, writing the JSON of <c>data</c> into <paramref name="buffer"/>; false when the request must run
+    /// through graphql-dotnet instead (a resolver failed, or a value does not fit its type), and then what the buffer holds
+    /// is to be dropped. Cancellation is not swallowed. A document with variables comes with the values its validation
+    /// coerced (<paramref name="variables"/>, <paramref name="arguments"/>).
     /// </summary>
-    public async Task<ReadOnlyMemory<byte>?> TryExecuteAsync(ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services,
-        Variables? variables, IReadOnlyDictionary<GraphQLField, IDictionary<string, ArgumentValue>>? arguments, CancellationToken ct)
+    public async Task<bool> TryExecuteAsync(ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services,
+        Variables? variables, IReadOnlyDictionary<GraphQLField, IDictionary<string, ArgumentValue>>? arguments, IBufferWriter<byte> buffer, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         var run = new Run(this, schema, userContext, services, writer, variables ?? Variables.None, arguments, ct);
         try
         {
             if (!await run.WriteObjectAsync(_selection, null))
             {
-                return null;
+                return false;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return null;
+            return false;
         }
 
         await writer.FlushAsync(ct);
-        return buffer.WrittenMemory;
+        return true;
     }
 
     private sealed record PlannedField(string ResponseName, GraphQLField Ast, FieldType? Definition, IGraphType? Type, Selection? Child)
@@ -189,6 +208,12 @@ public sealed class DirectQuery
         public bool Batched { get; init; }
 
         public bool Root { get; init; }
+
+        /// <summary>For a field read straight from its source record (<see cref="AllowValue"/>): the key of its value.</summary>
+        public string? Key { get; init; }
+
+        /// <summary>Whether the value is written without awaiting: a scalar, or objects made only of plain fields.</summary>
+        public bool Synchronous => Child is null || Child.Synchronous;
     }
 
     private sealed record Selection(IObjectGraphType Type, List<PlannedField> Fields)
@@ -197,6 +222,9 @@ public sealed class DirectQuery
 
         /// <summary>Whether a field of this selection itself is batched (a list of such objects asks them all first).</summary>
         public bool HasBatched { get; } = Fields.Any(f => f.Batched);
+
+        /// <summary>Whether every field is read from its source record (or is __typename), down to the leaves.</summary>
+        public bool Synchronous { get; } = Fields.All(f => f.Definition is null || (f.Key is not null && f.Synchronous));
     }
 
     private sealed class Run(DirectQuery plan, ISchema schema, IDictionary<string, object?> userContext, IServiceProvider services, Utf8JsonWriter writer,
@@ -234,6 +262,16 @@ public sealed class DirectQuery
                 if (field.Definition is null)
                 {
                     writer.WriteStringValue(selection.TypeName);
+                    continue;
+                }
+
+                if (field.Key is not null && field.Synchronous)
+                {
+                    if (!TryRead(source, field.Key, out var plain) || !WriteValue(field, field.Type!, plain))
+                    {
+                        return false;
+                    }
+
                     continue;
                 }
 
@@ -276,8 +314,104 @@ public sealed class DirectQuery
             return pending.IsCompletedSuccessfully ? pending.Result : await pending;
         }
 
+        private static bool TryRead(object? source, string key, out object? value)
+        {
+            switch (source)
+            {
+                case Paas.Data.Query.RecordValues record:
+                    record.TryGetValue(key, out value);
+                    return true;
+                case IReadOnlyDictionary<string, object?> map:
+                    value = map.GetValueOrDefault(key);
+                    return true;
+                default:
+                    value = null;
+                    return false;
+            }
+        }
+
+        /// <summary>Writes a value whose field is <see cref="PlannedField.Synchronous"/>: nothing in it needs a resolver.</summary>
+        private bool WriteValue(PlannedField field, IGraphType type, object? value)
+        {
+            if (type is NonNullGraphType nonNull)
+            {
+                return value is not null && WriteValue(field, nonNull.ResolvedType!, value);
+            }
+
+            if (value is null)
+            {
+                writer.WriteNullValue();
+                return true;
+            }
+
+            switch (type)
+            {
+                case ListGraphType list:
+                    if (value is not IEnumerable items || value is string)
+                    {
+                        return false;
+                    }
+
+                    writer.WriteStartArray();
+                    foreach (var item in items)
+                    {
+                        if (!WriteValue(field, list.ResolvedType!, item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    writer.WriteEndArray();
+                    return true;
+                case ScalarGraphType scalar:
+                    return WriteScalarValue(scalar, value);
+                case IObjectGraphType:
+                    return WritePlainObject(field.Child!, value);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>An object of a <see cref="Selection.Synchronous"/> selection.</summary>
+        private bool WritePlainObject(Selection selection, object source)
+        {
+            writer.WriteStartObject();
+            foreach (var field in selection.Fields)
+            {
+                writer.WritePropertyName(field.Name);
+                if (field.Definition is null)
+                {
+                    writer.WriteStringValue(selection.TypeName);
+                }
+                else if (!TryRead(source, field.Key!, out var value) || !WriteValue(field, field.Type!, value))
+                {
+                    return false;
+                }
+            }
+
+            writer.WriteEndObject();
+            return true;
+        }
+
+        private bool WriteScalarValue(ScalarGraphType scalar, object value)
+        {
+            if (value is Guid id && scalar is IdGraphType)
+            {
+                writer.WriteStringValue(id); // the "D" form, as the ID type serializes a Guid
+                return true;
+            }
+
+            var serialized = scalar.Serialize(value);
+            return serialized is not null && WriteScalar(serialized);
+        }
+
         private async ValueTask<bool> WriteValueAsync(PlannedField field, IGraphType type, object? value)
         {
+            if (field.Synchronous)
+            {
+                return WriteValue(field, type, value);
+            }
+
             if (type is NonNullGraphType nonNull)
             {
                 return value is not null && await WriteValueAsync(field, nonNull.ResolvedType!, value);
@@ -301,8 +435,7 @@ public sealed class DirectQuery
                         ? await WriteBatchedListAsync(field, list.ResolvedType!, child, items.Cast<object?>().ToList())
                         : await WriteListAsync(field, list.ResolvedType!, items);
                 case ScalarGraphType scalar:
-                    var serialized = scalar.Serialize(value);
-                    return serialized is not null && WriteScalar(serialized);
+                    return WriteScalarValue(scalar, value);
                 case IObjectGraphType:
                     return await WriteObjectAsync(field.Child!, value);
                 default:

@@ -34,7 +34,7 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
         new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(SerialExecutionStrategy.Instance, OperationType.Query)]),
         []);
     private static readonly DocumentValidator Validator = new();
-    private readonly GraphQLSerializer _serializer = new(new PaasErrorInfoProvider());
+    private readonly Serializer _serializer = new(new PaasErrorInfoProvider());
 
     public async Task HandleAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, string correlationId, RequestLimits? tenantLimits = null)
     {
@@ -116,16 +116,17 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(limits.RequestTimeout);
         ExecutionResult result;
-        ReadOnlyMemory<byte>? direct = null;
+        using var directBuffer = new PooledBufferWriter(16 * 1024);
+        var direct = false;
         try
         {
             // A repeated plain read runs without graphql-dotnet's execution tree; anything it cannot answer runs below.
             if (options.DirectExecution && cached?.DirectFor(request.OperationName) is { } plan)
             {
-                direct = await TryDirectAsync(http, schema, userContext, request, cached, plan, limits, timeout.Token);
+                direct = await TryDirectAsync(http, schema, userContext, request, cached, plan, limits, directBuffer, timeout.Token);
             }
 
-            result = direct is null
+            result = !direct
                 ? await ExecuteAsync(http, schema, userContext, correlationId, request, document, cached, limits, timeout)
                 : new ExecutionResult { Executed = true };
         }
@@ -171,9 +172,9 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
         var requestError = !result.Executed;
         http.Response.StatusCode = requestError && mediaType == GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        if (direct is { } data)
+        if (direct)
         {
-            await WriteDirectAsync(http, data, result.Extensions);
+            await WriteDirectAsync(http, directBuffer.WrittenMemory, result.Extensions);
             return;
         }
 
@@ -233,8 +234,8 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
     /// The direct run of a cached document. Its variables are coerced, and its cost priced, by the same validation the
     /// executer would run; when that fails the request goes on to the executer, which reports it.
     /// </summary>
-    private async Task<ReadOnlyMemory<byte>?> TryDirectAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, GraphQLRequest request,
-        ValidatedDocumentCache.Entry cached, DirectQuery plan, RequestLimits limits, CancellationToken ct)
+    private async Task<bool> TryDirectAsync(HttpContext http, ISchema schema, IDictionary<string, object?> userContext, GraphQLRequest request,
+        ValidatedDocumentCache.Entry cached, DirectQuery plan, RequestLimits limits, PooledBufferWriter buffer, CancellationToken ct)
     {
         Variables? variables = null;
         IReadOnlyDictionary<GraphQLField, IDictionary<string, ArgumentValue>>? arguments = null;
@@ -256,15 +257,15 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
             });
             if (!validation.IsValid)
             {
-                return null;
+                return false;
             }
 
             variables = validation.Variables;
             arguments = validation.ArgumentValues;
         }
 
-        var direct = await plan.TryExecuteAsync(schema, userContext, http.RequestServices, variables, arguments, ct);
-        metrics.Answered(direct is not null);
+        var direct = await plan.TryExecuteAsync(schema, userContext, http.RequestServices, variables, arguments, buffer, ct);
+        metrics.Answered(direct);
         return direct;
     }
 
@@ -368,27 +369,36 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
                 return (null, $"The request body may be at most {options.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
             }
 
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            using var body = new PooledBufferWriter(request.ContentLength is > 0 and var length ? (int)length : 4 * 1024);
+            while (true)
             {
-                if (buffer.Length + read > options.MaxBodyBytes)
+                var memory = body.GetMemory(4 * 1024);
+                var read = await request.Body.ReadAsync(memory, http.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (body.WrittenCount + read > options.MaxBodyBytes)
                 {
                     return (null, $"The request body may be at most {options.MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
                 }
 
-                buffer.Write(chunk, 0, read);
+                body.Advance(read);
             }
 
-            var body = buffer.ToArray();
-            var trimmed = System.Text.Encoding.UTF8.GetString(body).TrimStart();
-            if (trimmed.StartsWith('['))
+            var json = WithoutByteOrderMark(body.WrittenSpan);
+            if (json.TrimStart(" \t\r\n"u8) is [(byte)'[', ..])
             {
                 return (null, "Batched requests are not supported; send one operation per request.", StatusCodes.Status400BadRequest);
             }
 
-            var parsed = _serializer.Deserialize<GraphQLRequest>(trimmed);
+            if (!System.Text.Unicode.Utf8.IsValid(json))
+            {
+                return (null, "The request body is not valid UTF-8.", StatusCodes.Status400BadRequest);
+            }
+
+            var parsed = _serializer.Deserialize<GraphQLRequest>(json);
             return string.IsNullOrEmpty(parsed?.Query)
                 ? (null, "The request body needs a 'query'.", StatusCodes.Status400BadRequest)
                 : (parsed, null, 0);
@@ -398,6 +408,8 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
             return (null, "The request body is not valid GraphQL-over-HTTP JSON.", StatusCodes.Status400BadRequest);
         }
     }
+
+    private static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> json) => json.StartsWith("\uFEFF"u8) ? json[3..] : json;
 
     private static bool IsMutation(GraphQLDocument document, string? operationName)
     {
@@ -409,4 +421,10 @@ public sealed class GraphQLHttpHandler(GraphQLHttpOptions options, GraphQLMetric
     }
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>graphql-dotnet's serializer, also reading UTF-8 bytes as they came (no string of the whole body).</summary>
+    private sealed class Serializer(IErrorInfoProvider errors) : GraphQLSerializer(errors)
+    {
+        public T? Deserialize<T>(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<T>(json, SerializerOptions);
+    }
 }

@@ -115,6 +115,33 @@ public sealed class GraphQLOverHttpTests
     }
 
     [Fact]
+    public async Task A_body_is_read_as_UTF8_bytes_with_or_without_a_byte_order_mark_and_bad_bytes_are_400()
+    {
+        await using var server = await PaasServer.StartAsync(DatabaseProvider.Sqlite);
+
+        async Task<HttpStatusCode> PostBytesAsync(byte[] body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, PaasServer.DataPath) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            var response = await server.SendAsync(request);
+            if (response.Status != HttpStatusCode.OK)
+            {
+                ResponseAssert.IsSafeError(response);
+            }
+
+            return response.Status;
+        }
+
+        var query = Encoding.UTF8.GetBytes("""{"query":"query Ünïcode { _metadataVersion }"}""");
+        Assert.Equal(HttpStatusCode.OK, await PostBytesAsync(query));
+        Assert.Equal(HttpStatusCode.OK, await PostBytesAsync([0xEF, 0xBB, 0xBF, .. query]));
+
+        // A byte order mark in front of a batch is still a batch; bytes that are not UTF-8 are not JSON.
+        Assert.Equal(HttpStatusCode.BadRequest, await PostBytesAsync([0xEF, 0xBB, 0xBF, (byte)' ', (byte)'[', .. query, (byte)']']));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostBytesAsync([.. Encoding.UTF8.GetBytes("""{"query":"{ _metadataVersion }","x":"""), (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}']));
+    }
+
+    [Fact]
     public async Task GET_with_variables_that_are_not_a_JSON_object_is_400()
     {
         await using var server = await PaasServer.StartAsync(DatabaseProvider.Sqlite);

@@ -9,6 +9,7 @@ using Paas.Core.Tenancy;
 using Paas.Data.Storage;
 using Paas.GraphQL.Data;
 using Paas.GraphQL.Execution;
+using Paas.GraphQL.Http;
 using Paas.Testing;
 using Xunit.Abstractions;
 using FieldType = Paas.Core.Metadata.FieldType;
@@ -184,9 +185,9 @@ public sealed class ReverseRelationStatementCountTests(ITestOutputHelper output)
             var context = new DataRequestContext(_caller, metadata, db.Services.GetRequiredService<IDatabaseConnector>(), TimeProvider.System);
             var plan = DirectQuery.TryPlan(schema, GraphQLParser.Parser.Parse(query), null);
             Assert.NotNull(plan);
-            var data = await plan.TryExecuteAsync(schema, context, db.Services, null, null, CancellationToken.None);
-            Assert.NotNull(data);
-            return (JsonNode.Parse(data.Value.Span)!, context.StatementCount);
+            using var buffer = new PooledBufferWriter(4096);
+            Assert.True(await plan.TryExecuteAsync(schema, context, db.Services, null, null, buffer, CancellationToken.None));
+            return (JsonNode.Parse(buffer.WrittenSpan)!, context.StatementCount);
         }
 
         public ValueTask DisposeAsync() => db.DisposeAsync();
