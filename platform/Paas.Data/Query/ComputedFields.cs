@@ -45,6 +45,17 @@ public static class ComputedFields
     /// <summary>The field as its values are typed: a computed field's return type, with its precision and scale.</summary>
     public static FieldDefinition ValueField(FieldDefinition field) => field.IsComputed ? field with { Type = field.ValueType } : field;
 
+    /// <summary>
+    /// The in-process evaluator of a SQL-compilable formula that is plain arithmetic over the record's own numbers (see
+    /// <see cref="FormulaEvaluator"/>), or null: such a formula is read as the fields it uses and computed after the read.
+    /// </summary>
+    public static FormulaEvaluator? Evaluator(TenantMetadata metadata, ObjectDefinition owner, FieldDefinition field, Paas.Core.Configuration.DatabaseProvider provider) =>
+        field.Type == FieldType.Formula
+            ? Evaluators.GetValue(Analysis(metadata, owner, field), static _ => new()).GetOrAdd(provider, (p, a) => FormulaEvaluator.TryCreate(a, p), Analysis(metadata, owner, field))
+            : null;
+
+    private static readonly ConditionalWeakTable<FormulaAnalysis, ConcurrentDictionary<Paas.Core.Configuration.DatabaseProvider, FormulaEvaluator?>> Evaluators = new();
+
     public static FormulaAnalysis Analysis(TenantMetadata metadata, ObjectDefinition owner, FieldDefinition field) =>
         Analyses.GetValue(metadata, static _ => new()).GetOrAdd((owner.ApiName, field.ApiName), _ => FormulaCompiler.Analyze(metadata, owner, field));
 

@@ -45,27 +45,23 @@ public sealed class SelectBuilder
     {
         var d = _session.Dialect;
         var scalars = new List<(FieldDefinition Field, int Ordinal)>();
-        var scripted = new List<ScriptedFormula>();
+        var afterRead = new List<AfterReadFormula>();
         foreach (var field in selection.Fields.Where(f => !f.Type.IsRelation()).DistinctBy(f => f.ApiName))
         {
-            if (field.Type == FieldType.Formula && ComputedFields.Analysis(_session.Metadata, selection.Object, field) is { IsSqlCompilable: false } analysis)
+            var analysis = field.Type == FieldType.Formula ? ComputedFields.Analysis(_session.Metadata, selection.Object, field) : null;
+            var evaluator = analysis is { IsSqlCompilable: true } ? ComputedFields.Evaluator(_session.Metadata, selection.Object, field, d.Provider) : null;
+            if (analysis is { IsSqlCompilable: false } || evaluator is not null)
             {
-                // Computed after the read: the values it uses are selected, the sandbox evaluates it per row.
-                var ordinals = new List<int>();
-                foreach (var path in analysis.Paths)
-                {
-                    ordinals.Add(_columns.Count);
-                    _columns.Add(Formulas.FormulaSql.RenderPath(path, d, alias, _session.Table));
-                }
-
-                scripted.Add(new ScriptedFormula(field, analysis, ordinals));
+                // Computed after the read: the values it uses are selected (a field that is selected anyway is read once),
+                // then plain arithmetic is computed here, anything else by the sandbox, per row.
+                var ordinals = analysis!.Paths.Select(path => Column(Formulas.FormulaSql.RenderPath(path, d, alias, _session.Table))).ToList();
+                afterRead.Add(new AfterReadFormula(field, analysis, ordinals, evaluator));
                 continue;
             }
 
-            scalars.Add((ComputedFields.ValueField(field), _columns.Count));
-            _columns.Add(field.IsComputed
-                ? ComputedFields.Expression(_statement, _session.Metadata, _session.Table, selection.Object, field, alias)
-                : $"{alias}.{d.Quote(field.Column)}");
+            scalars.Add((ComputedFields.ValueField(field), field.IsComputed
+                ? Column(ComputedFields.Expression(_statement, _session.Metadata, _session.Table, selection.Object, field, alias))
+                : Column($"{alias}.{d.Quote(field.Column)}")));
         }
 
         var relations = new List<(FieldDefinition Field, int Ordinal, Reader? Target)>();
@@ -88,33 +84,46 @@ public sealed class SelectBuilder
             relations.Add((relation.Field, ordinal, target));
         }
 
-        return new Reader(selection.Object, scalars, relations, scripted, _session);
+        return new Reader(selection.Object, scalars, relations, afterRead, _session);
     }
 
-    private sealed record ScriptedFormula(FieldDefinition Field, Formulas.FormulaAnalysis Analysis, IReadOnlyList<int> Ordinals);
+    /// <summary>The ordinal of <paramref name="sql"/> in the column list, added unless the same expression is there already.</summary>
+    private int Column(string sql)
+    {
+        var existing = _columns.IndexOf(sql);
+        if (existing >= 0)
+        {
+            return existing;
+        }
+
+        _columns.Add(sql);
+        return _columns.Count - 1;
+    }
+
+    private sealed record AfterReadFormula(FieldDefinition Field, Formulas.FormulaAnalysis Analysis, IReadOnlyList<int> Ordinals, Formulas.FormulaEvaluator? Evaluator);
 
     private sealed class Reader(
         ObjectDefinition definition,
         List<(FieldDefinition Field, int Ordinal)> scalars,
         List<(FieldDefinition Field, int Ordinal, Reader? Target)> relations,
-        List<ScriptedFormula> scripted,
+        List<AfterReadFormula> afterRead,
         TenantSession session)
     {
         private readonly RecordShape _shape = new([
-            .. scalars.Select(s => s.Field.ApiName), .. scripted.Select(s => s.Field.ApiName), .. relations.Select(r => r.Field.ApiName)]);
+            .. scalars.Select(s => s.Field.ApiName), .. afterRead.Select(s => s.Field.ApiName), .. relations.Select(r => r.Field.ApiName)]);
 
         private static readonly RecordShape IdOnly = new([SystemFields.Id]);
 
         public RecordValues Read(DbDataReader reader, ISqlDialect dialect)
         {
-            var values = new object?[scalars.Count + scripted.Count + relations.Count];
+            var values = new object?[scalars.Count + afterRead.Count + relations.Count];
             var i = 0;
             foreach (var (field, ordinal) in scalars)
             {
                 values[i++] = dialect.FromDb(field, reader.GetValue(ordinal));
             }
 
-            foreach (var formula in scripted)
+            foreach (var formula in afterRead)
             {
                 values[i++] = Evaluate(formula, reader, dialect);
             }
@@ -132,15 +141,17 @@ public sealed class SelectBuilder
             return new RecordValues(_shape, values);
         }
 
-        private object? Evaluate(ScriptedFormula formula, DbDataReader reader, ISqlDialect dialect)
+        private object? Evaluate(AfterReadFormula formula, DbDataReader reader, ISqlDialect dialect)
         {
-            var inputs = new List<object?>(formula.Ordinals.Count);
-            for (var p = 0; p < formula.Ordinals.Count; p++)
+            var inputs = new object?[formula.Ordinals.Count];
+            for (var p = 0; p < inputs.Length; p++)
             {
-                inputs.Add(dialect.FromDb(formula.Analysis.Paths[p].Target, reader.GetValue(formula.Ordinals[p])));
+                inputs[p] = dialect.FromDb(formula.Analysis.Paths[p].Target, reader.GetValue(formula.Ordinals[p]));
             }
 
-            return ScriptedFormulas.Evaluate(session, definition, formula.Field, formula.Analysis, inputs);
+            return formula.Evaluator is { } evaluator
+                ? evaluator.Evaluate(inputs)
+                : ScriptedFormulas.Evaluate(session, definition, formula.Field, formula.Analysis, inputs);
         }
     }
 }

@@ -136,6 +136,8 @@ public sealed class ComputedFieldTests
                 formula: "IF(quantity == null, false, amount * quantity >= 100)"}) { apiName }
               d: createField(input: {object: "InvoiceLine", apiName: "dueDate", label: "Due", type: FORMULA, returnType: DATE,
                 formula: "ADD_DAYS(shipped, 30)"}) { apiName }
+              e: createField(input: {object: "InvoiceLine", apiName: "withTax", label: "With tax", type: FORMULA, returnType: CURRENCY, scale: 2,
+                formula: "ROUND(amount * 1.075, 2)"}) { apiName }
             }
             """);
         Assert.Equal("FORMULA", (string?)formulas["a"]!["type"]);
@@ -155,6 +157,18 @@ public sealed class ComputedFieldTests
         Assert.True((bool)nodes[1]!["isBig"]!);
         Assert.False((bool)nodes[0]!["isBig"]!);
         Assert.Equal("2026-03-02", (string?)nodes[2]!["dueDate"]);
+
+        // Plain arithmetic over the record's numbers is computed after the read, and still filters, sorts and pages by its SQL.
+        var taxed = await server.DataOkAsync("""{ invoiceLines(orderBy: [{withTax: DESC}]) { nodes { name withTax } } }""");
+        Assert.Equal(["b", "a", "c"], taxed["invoiceLines"]!["nodes"]!.AsArray().Select(n => (string?)n!["name"]));
+        Assert.Equal([64.50m, 11.02m, 1.08m], taxed["invoiceLines"]!["nodes"]!.AsArray().Select(n => (decimal)n!["withTax"]!));
+        var exact = await server.DataOkAsync("""{ invoiceLines(filter: {withTax: {eq: 11.02}}) { nodes { name } } }""");
+        Assert.Equal(["a"], exact["invoiceLines"]!["nodes"]!.AsArray().Select(n => (string?)n!["name"]));
+        var taxedFirst = await server.DataOkAsync("""{ invoiceLines(first: 1, orderBy: [{withTax: ASC}]) { pageInfo { endCursor } nodes { name } } }""");
+        Assert.Equal("c", (string?)taxedFirst["invoiceLines"]!["nodes"]![0]!["name"]);
+        var taxedNext = await server.DataOkAsync("query($after: String) { invoiceLines(first: 5, after: $after, orderBy: [{withTax: ASC}]) { nodes { name } } }",
+            new { after = (string?)taxedFirst["invoiceLines"]!["pageInfo"]!["endCursor"] });
+        Assert.Equal(["a", "b"], taxedNext["invoiceLines"]!["nodes"]!.AsArray().Select(n => (string?)n!["name"]));
 
         var filtered = await server.DataOkAsync("""{ invoiceLines(filter: {lineTotal: {gte: 30.75}, isBig: {eq: false}}) { totalCount nodes { name } } }""");
         Assert.Equal(1, (long)filtered["invoiceLines"]!["totalCount"]!);
