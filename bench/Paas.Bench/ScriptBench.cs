@@ -327,17 +327,10 @@ internal sealed partial class BenchRun
         Log($"Scripts: before-create trigger '{StampTrigger}' deployed (version {deployed["deployScript"]!["version"]}): {StampCode}");
         var warm = await DealPhaseAsync("warm", trigger: true, batches: DealBatches, ct);
         Log($"Scripts: warm-up of {Format.N0(2 * DealBatches * DealBatchSize)} deals done (the phase with the trigger: batches {Batches(warm)})");
-        if (Pg)
-        {
-            // Autovacuum would analyze the new table within a minute; until then PostgreSQL has no statistics for it. The
-            // read-back of createDeals (SELECT t0."id" … WHERE t0."id" IN ($1 … $500), two per batch, auto-prepared by Npgsql)
-            // then keeps the generic plan made while the table was tiny: a sequential scan testing 500 parameters per row
-            // (auto_explain: "Seq Scan … cost=0.00..375.24 rows=294", 300–500 ms at 60,000 rows), and each batch gets
-            // slower as the table grows. ANALYZE invalidates that plan, as the VACUUM ANALYZE after the load does.
-            await _pg!.ExecuteAsync(Database, $"ANALYZE {Schema}.\"o_deal\"", ct);
-            Log("Scripts: ANALYZE of o_deal done (autovacuum would do it within a minute; see the comment in ScriptBench.cs)");
-            _notes.Add("PostgreSQL: o_deal is analyzed before the timed rounds; without it the createDeals read-back keeps a sequential-scan plan made while the table was tiny (see ScriptBench.cs).");
-        }
+        // No ANALYZE of the new table: the read-back of createDeals takes its ids as one uuid array on PostgreSQL
+        // (= ANY($1)), whose generic plan reads the primary key even before the table has statistics. (With an IN list of
+        // 500 parameters the generic plan made while the table was tiny was a sequential scan, and batches grew from
+        // ~20 ms to ~1 s by 60,000 rows until autovacuum analyzed the table.)
 
         // The figure: rounds of (no trigger, trigger), each phase 10 batches of 1,000 sent one after the other.
         var off = new List<DealPhase>();

@@ -37,8 +37,7 @@ public static class RecordQueryExecutor
         {
             var statement = session.Statement();
             var select = new SelectBuilder(session, statement, WithId(selection), Root);
-            var list = string.Join(", ", chunk.Select(id => statement.Parameter(definition.IdField, id)));
-            statement.Append($"SELECT {select.Columns} FROM {session.Table(definition)} {Root} {select.Joins} WHERE {Root}.{d.Quote(definition.IdField.Column)} IN ({list})");
+            statement.Append($"SELECT {select.Columns} FROM {session.Table(definition)} {Root} {select.Joins} WHERE {statement.IdIn($"{Root}.{d.Quote(definition.IdField.Column)}", definition.IdField, chunk)}");
             if (session.AccessPredicate(statement, definition, Root) is { } visible)
             {
                 statement.Append(" AND " + visible);

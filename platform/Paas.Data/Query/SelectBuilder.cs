@@ -141,16 +141,20 @@ public sealed class SelectBuilder
             return new RecordValues(_shape, values);
         }
 
+        // The inputs of an in-process formula, reused row after row (a reader reads one row at a time).
+        private object?[] _inputs = [];
+
         private object? Evaluate(AfterReadFormula formula, DbDataReader reader, ISqlDialect dialect)
         {
-            var inputs = new object?[formula.Ordinals.Count];
-            for (var p = 0; p < inputs.Length; p++)
+            var count = formula.Ordinals.Count;
+            var inputs = formula.Evaluator is null ? new object?[count] : _inputs.Length >= count ? _inputs : _inputs = new object?[count];
+            for (var p = 0; p < count; p++)
             {
                 inputs[p] = dialect.FromDb(formula.Analysis.Paths[p].Target, reader.GetValue(formula.Ordinals[p]));
             }
 
             return formula.Evaluator is { } evaluator
-                ? evaluator.Evaluate(inputs)
+                ? evaluator.Evaluate(inputs.AsSpan(0, count))
                 : ScriptedFormulas.Evaluate(session, definition, formula.Field, formula.Analysis, inputs);
         }
     }

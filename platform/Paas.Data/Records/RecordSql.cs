@@ -75,8 +75,7 @@ public static class RecordSql
         {
             var d = session.Dialect;
             var statement = session.Statement();
-            var list = string.Join(", ", chunk.Select(id => statement.Parameter(definition.IdField, id)));
-            statement.Append($"SELECT t0.{d.Quote(SystemFields.Id)} FROM {session.Table(definition)} t0 WHERE t0.{d.Quote(SystemFields.Id)} IN ({list})");
+            statement.Append($"SELECT t0.{d.Quote(SystemFields.Id)} FROM {session.Table(definition)} t0 WHERE {statement.IdIn($"t0.{d.Quote(SystemFields.Id)}", definition.IdField, chunk)}");
             if (level is { } wanted && session.AccessPredicate(statement, definition, "t0", wanted) is { } visible)
             {
                 statement.Append(" AND " + visible);
@@ -100,8 +99,7 @@ public static class RecordSql
         foreach (var chunk in ids.Chunk(500))
         {
             var statement = session.Statement();
-            var list = string.Join(", ", chunk.Select(id => statement.Parameter(field, id)));
-            statement.Append($"SELECT {d.Quote(SystemFields.Id)} FROM {session.Table(child)} WHERE {d.Quote(field.Column)} IN ({list})");
+            statement.Append($"SELECT {d.Quote(SystemFields.Id)} FROM {session.Table(child)} WHERE {statement.IdIn(d.Quote(field.Column), field, chunk)}");
             await using var command = session.Command(statement);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -122,9 +120,8 @@ public static class RecordSql
             var version = d.Quote(SystemFields.Version);
             var updatedAt = statement.Parameter(child.FindField(SystemFields.UpdatedAt), Core.Records.FieldValueCoercer.TruncateToMicroseconds(now));
             var updatedBy = statement.Parameter(child.IdField, principal);
-            var list = string.Join(", ", chunk.Select(id => statement.Parameter(field, id)));
             statement.Append($"UPDATE {session.Table(child)} SET {d.Quote(field.Column)} = NULL, {version} = {version} + 1, " +
-                             $"{d.Quote(SystemFields.UpdatedAt)} = {updatedAt}, {d.Quote(SystemFields.UpdatedBy)} = {updatedBy} WHERE {d.Quote(field.Column)} IN ({list})");
+                             $"{d.Quote(SystemFields.UpdatedAt)} = {updatedAt}, {d.Quote(SystemFields.UpdatedBy)} = {updatedBy} WHERE {statement.IdIn(d.Quote(field.Column), field, chunk)}");
             await session.ExecuteAsync(statement, ct);
         }
     }
@@ -135,8 +132,7 @@ public static class RecordSql
         foreach (var chunk in ids.Chunk(500))
         {
             var statement = session.Statement();
-            var list = string.Join(", ", chunk.Select(id => statement.Parameter(definition.IdField, id)));
-            statement.Append($"DELETE FROM {session.Table(definition)} WHERE {d.Quote(SystemFields.Id)} IN ({list})");
+            statement.Append($"DELETE FROM {session.Table(definition)} WHERE {statement.IdIn(d.Quote(SystemFields.Id), definition.IdField, chunk)}");
             await session.ExecuteAsync(statement, ct);
         }
     }

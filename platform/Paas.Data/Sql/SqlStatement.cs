@@ -23,6 +23,24 @@ public sealed class SqlStatement(ISqlDialect dialect)
         return this;
     }
 
+    /// <summary>
+    /// "<paramref name="column"/> is one of <paramref name="ids"/>". PostgreSQL: <c>= ANY(@p)</c> with one uuid array, so
+    /// the statement has one text whatever the number of ids, and the generic plan PostgreSQL caches for it reads the
+    /// index (a plan made for a long IN list while a new table was still tiny scanned it). SQLite: an IN list of
+    /// parameters of <paramref name="field"/> (it caches no plans across calls).
+    /// </summary>
+    public string IdIn(string column, FieldDefinition field, IReadOnlyCollection<Guid> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return "1 = 0";
+        }
+
+        return dialect.Provider == Core.Configuration.DatabaseProvider.Postgres
+            ? $"{column} = ANY({Parameter(null, ids.ToArray())})"
+            : $"{column} IN ({string.Join(", ", ids.Select(id => Parameter(field, id)))})";
+    }
+
     /// <summary>Adds a parameter holding a canonical value of <paramref name="field"/> and returns its placeholder.</summary>
     public string Parameter(FieldDefinition? field, object? value)
     {

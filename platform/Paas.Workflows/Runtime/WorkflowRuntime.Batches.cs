@@ -107,15 +107,8 @@ public sealed partial class WorkflowRuntime
         await session.ExecuteAsync(s, ct);
     }
 
-    /// <summary>
-    /// <paramref name="column"/> is one of <paramref name="ids"/>. PostgreSQL: <c>= ANY($1)</c> with one uuid array, so each
-    /// statement has one text whatever the batch's size, and its generic plan reads the primary key (an IN list padded to
-    /// a fixed length made a generic plan that scanned the table). SQLite: an IN list (no plans are cached across calls).
-    /// </summary>
-    private static string IdIn(Data.Sql.SqlStatement s, string column, IReadOnlyList<Guid> ids) =>
-        s.Dialect.Provider == DatabaseProvider.Postgres
-            ? $"{column} = ANY({s.Parameter(null, ids.ToArray())})"
-            : $"{column} IN ({string.Join(", ", ids.Select(id => s.Parameter(WorkflowStore.IdColumn, id)))})";
+    /// <summary><paramref name="column"/> is one of <paramref name="ids"/> (see <see cref="Data.Sql.SqlStatement.IdIn"/>).</summary>
+    private static string IdIn(Data.Sql.SqlStatement s, string column, IReadOnlyList<Guid> ids) => s.IdIn(column, WorkflowStore.IdColumn, ids);
 
     /// <summary>Whether the step is the END of a running instance: one whose only effect is to complete the instance.</summary>
     private async Task<bool> IsEndAsync(TenantSession session, WorkflowInstance instance, string stepName, CancellationToken ct) =>
