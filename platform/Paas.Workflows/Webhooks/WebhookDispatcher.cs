@@ -79,6 +79,10 @@ public sealed class WebhookDispatcher(MetadataService metadata, IDatabaseConnect
         return await WebhookDeliveryRows.ListAsync(session, workflow, Math.Clamp(first, 1, 500), ct);
     }
 
-    private async Task<TenantSession> OpenAsync(TenantInfo tenant, CancellationToken ct) =>
-        new(tenant, await connector.OpenAsync(tenant, ct), connector.Dialect, await metadata.GetAsync(tenant, ct));
+    // The snapshot first: loading it on a cache miss takes a connection of its own, which must not wait behind this one.
+    private async Task<TenantSession> OpenAsync(TenantInfo tenant, CancellationToken ct)
+    {
+        var snapshot = await metadata.GetAsync(tenant, ct);
+        return new TenantSession(tenant, await connector.OpenAsync(tenant, ct), connector.Dialect, snapshot);
+    }
 }

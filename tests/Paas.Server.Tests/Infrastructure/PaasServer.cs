@@ -59,14 +59,20 @@ public sealed class PaasServer : IAsyncDisposable
     /// <paramref name="services"/> replaces services after the server registered its own (e.g. a fake <see cref="TimeProvider"/>), and is
     /// applied again on <see cref="RestartAsync"/>.
     /// </summary>
+    /// <param name="maxPoolSize">On PostgreSQL, the connection pool's size instead of the test default (1 shows any
+    /// code path that waits for a second connection while it holds one).</param>
     public static async Task<PaasServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? extraSettings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, int? maxPoolSize = null)
     {
         TempDirectory? directory = null;
         string connectionString;
         if (provider == DatabaseProvider.Postgres)
         {
             connectionString = await PostgresServer.CreateDatabaseAsync();
+            if (maxPoolSize is { } size)
+            {
+                connectionString = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size }.ConnectionString;
+            }
         }
         else
         {

@@ -48,6 +48,28 @@ public sealed class WebhookTests
     private static async Task<JsonArray> DeliveriesAsync(PaasServer server) =>
         (await server.MetadataOkAsync("{ webhookDeliveries(workflow: \"hooked\") { id step status attempts statusCode lastError payload nextAttemptAt } }"))["webhookDeliveries"]!.AsArray();
 
+    [Fact]
+    public async Task Delivering_after_the_metadata_cache_lost_the_tenant_needs_one_connection_at_a_time()
+    {
+        // A pool of one connection: a dispatcher that held a connection while loading the tenant's metadata (which takes
+        // another) would wait for itself until the pool's timeout and fail.
+        await using var listener = await WebhookListener.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await PaasServer.StartAsync(DatabaseProvider.Postgres, Settings(), s => s.AddSingleton<TimeProvider>(clock), maxPoolSize: 1);
+        var f = await ApprovalFixture.CreateAsync(server);
+        await server.MetadataOkAsync("mutation($d: JSON!) { saveWorkflow(definition: $d) { version } }", new { d = Hooked(listener.Url("/hook")) });
+        await server.MetadataOkAsync($$"""mutation { setWorkflowWebhookSecret(apiName: "hooked", secret: "{{Secret}}") }""");
+        await server.MetadataOkAsync("mutation { publishWorkflow(apiName: \"hooked\") { status } }");
+        var quote = await f.QuoteAsync("Q-pool", 5m, f.Rep.Key);
+        await f.SubmitAsync(quote, f.Rep.Key, "hooked");
+        Assert.Equal(2, await f.RunWorkerAsync());
+
+        server.Services.GetRequiredService<Paas.Data.Metadata.MetadataCache>().Forget((await f.TenantAsync()).Id);
+        Assert.Equal(1, await DeliverAsync(f));
+        Assert.Equal("DELIVERED", (string?)Assert.Single(await DeliveriesAsync(server))!["status"]);
+        Assert.Single(listener.Requests);
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task A_webhook_is_signed_sent_after_the_commit_and_retried_with_the_same_key_until_it_is_taken(DatabaseProvider provider)
