@@ -9,11 +9,11 @@ namespace Paas.Data.Tests.Storage;
 public sealed class ConnectionPoolTests
 {
     [Theory]
-    [InlineData(1, 8)]
-    [InlineData(2, 8)]
-    [InlineData(8, 32)]
+    [InlineData(1, 16)]
+    [InlineData(2, 16)]
+    [InlineData(4, 32)]
     [InlineData(64, 100)]
-    public void The_default_pool_has_four_connections_per_core_between_8_and_100(int processors, int expected) =>
+    public void The_default_pool_has_eight_connections_per_core_between_16_and_100(int processors, int expected) =>
         Assert.Equal(expected, DataServiceCollectionExtensions.DefaultMaxPoolSize(processors));
 
     [Theory]
