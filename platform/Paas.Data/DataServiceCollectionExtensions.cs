@@ -83,7 +83,7 @@ public static class DataServiceCollectionExtensions
     public static bool SetsMaxPoolSize(string? connectionString)
     {
         var keys = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString ?? "" }.Keys.Cast<string>();
-        return keys.Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("maximumpoolsize", StringComparison.OrdinalIgnoreCase)
-            || k.Replace(" ", "", StringComparison.Ordinal).Equals("maxpoolsize", StringComparison.OrdinalIgnoreCase));
+        return keys.Select(k => k.Replace(" ", "", StringComparison.Ordinal))
+            .Any(k => k.Equals("maximumpoolsize", StringComparison.OrdinalIgnoreCase) || k.Equals("maxpoolsize", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -24,14 +24,16 @@ public sealed class FormulaEvaluator
     private readonly Step _root;
     private readonly int _scale;
     private readonly bool _rootRounded;
-    private readonly DatabaseProvider _provider;
+
+    // SQLite: 10^scale, by which its column scales the value to an integer; null on PostgreSQL.
+    private readonly decimal? _sqliteUnit;
 
     private FormulaEvaluator(Step root, int scale, bool rootRounded, DatabaseProvider provider)
     {
         _root = root;
         _scale = scale;
         _rootRounded = rootRounded;
-        _provider = provider;
+        _sqliteUnit = provider == DatabaseProvider.Sqlite ? Pow10(scale) : null;
     }
 
     /// <summary>
@@ -47,7 +49,7 @@ public sealed class FormulaEvaluator
         }
 
         var binder = new Binder(analysis.Paths, provider);
-        if (binder.Bind(analysis.Root) is not { } root || root.Step.Type is not (FormulaType.Number or FormulaType.Integer))
+        if (binder.Bind(analysis.Root) is not { } root)
         {
             return null;
         }
@@ -76,7 +78,7 @@ public sealed class FormulaEvaluator
         }
 
         // SQLite stores the value scaled by 10^scale as an integer; its reader divides that integer back.
-        return _provider == DatabaseProvider.Sqlite ? decimal.Truncate(value * Pow10(_scale)) / Pow10(_scale) : value;
+        return _sqliteUnit is { } unit ? decimal.Truncate(value * unit) / unit : value;
     }
 
     private static decimal Pow10(int exponent)
@@ -117,7 +119,16 @@ public sealed class FormulaEvaluator
         private Bound? Field(FieldNode node)
         {
             var target = node.Path.Target;
-            var index = paths.ToList().FindIndex(p => p.Segments.SequenceEqual(node.Path.Segments, StringComparer.Ordinal));
+            var index = -1;
+            for (var i = 0; i < paths.Count; i++)
+            {
+                if (paths[i].Segments.SequenceEqual(node.Path.Segments, StringComparer.Ordinal))
+                {
+                    index = i;
+                    break;
+                }
+            }
+
             if (node.Path.Hops.Count != 0 || index < 0)
             {
                 return null;
@@ -125,9 +136,9 @@ public sealed class FormulaEvaluator
 
             return target.Type switch
             {
-                _ when target.Type.IsDecimal() => new Bound(new InputStep(index, node.Type), target.EffectiveScale,
+                _ when target.Type.IsDecimal() => new Bound(new InputStep(index), target.EffectiveScale,
                     Math.Pow(10, target.EffectivePrecision - target.EffectiveScale)),
-                FieldType.Integer => new Bound(new InputStep(index, node.Type), 0, long.MaxValue),
+                FieldType.Integer => new Bound(new InputStep(index), 0, long.MaxValue),
                 _ => null,
             };
         }
@@ -177,8 +188,6 @@ public sealed class FormulaEvaluator
 
     private abstract class Step
     {
-        public virtual FormulaType Type => FormulaType.Number;
-
         public abstract decimal? Compute(ReadOnlySpan<object?> inputs);
     }
 
@@ -187,10 +196,8 @@ public sealed class FormulaEvaluator
         public override decimal? Compute(ReadOnlySpan<object?> inputs) => value;
     }
 
-    private sealed class InputStep(int index, FormulaType type) : Step
+    private sealed class InputStep(int index) : Step
     {
-        public override FormulaType Type => type;
-
         public override decimal? Compute(ReadOnlySpan<object?> inputs) => inputs[index] switch
         {
             decimal d => d,

@@ -49,10 +49,8 @@ public static class ComputedFields
     /// The in-process evaluator of a SQL-compilable formula that is plain arithmetic over the record's own numbers (see
     /// <see cref="FormulaEvaluator"/>), or null: such a formula is read as the fields it uses and computed after the read.
     /// </summary>
-    public static FormulaEvaluator? Evaluator(TenantMetadata metadata, ObjectDefinition owner, FieldDefinition field, Paas.Core.Configuration.DatabaseProvider provider) =>
-        field.Type == FieldType.Formula
-            ? Evaluators.GetValue(Analysis(metadata, owner, field), static _ => new()).GetOrAdd(provider, (p, a) => FormulaEvaluator.TryCreate(a, p), Analysis(metadata, owner, field))
-            : null;
+    public static FormulaEvaluator? Evaluator(FormulaAnalysis analysis, Paas.Core.Configuration.DatabaseProvider provider) =>
+        Evaluators.GetValue(analysis, static _ => new()).GetOrAdd(provider, static (p, a) => FormulaEvaluator.TryCreate(a, p), analysis);
 
     private static readonly ConditionalWeakTable<FormulaAnalysis, ConcurrentDictionary<Paas.Core.Configuration.DatabaseProvider, FormulaEvaluator?>> Evaluators = new();
 

@@ -14,6 +14,7 @@ public sealed class SelectBuilder
     private readonly TenantSession _session;
     private readonly Sql.SqlStatement _statement;
     private readonly List<string> _columns = [];
+    private readonly Dictionary<string, int> _ordinals = new(StringComparer.Ordinal);
     private readonly List<string> _joins = [];
     private readonly Reader _reader;
     private int _aliases;
@@ -49,7 +50,7 @@ public sealed class SelectBuilder
         foreach (var field in selection.Fields.Where(f => !f.Type.IsRelation()).DistinctBy(f => f.ApiName))
         {
             var analysis = field.Type == FieldType.Formula ? ComputedFields.Analysis(_session.Metadata, selection.Object, field) : null;
-            var evaluator = analysis is { IsSqlCompilable: true } ? ComputedFields.Evaluator(_session.Metadata, selection.Object, field, d.Provider) : null;
+            var evaluator = analysis is { IsSqlCompilable: true } ? ComputedFields.Evaluator(analysis, d.Provider) : null;
             if (analysis is { IsSqlCompilable: false } || evaluator is not null)
             {
                 // Computed after the read: the values it uses are selected (a field that is selected anyway is read once),
@@ -90,14 +91,13 @@ public sealed class SelectBuilder
     /// <summary>The ordinal of <paramref name="sql"/> in the column list, added unless the same expression is there already.</summary>
     private int Column(string sql)
     {
-        var existing = _columns.IndexOf(sql);
-        if (existing >= 0)
+        if (!_ordinals.TryGetValue(sql, out var ordinal))
         {
-            return existing;
+            ordinal = _ordinals[sql] = _columns.Count;
+            _columns.Add(sql);
         }
 
-        _columns.Add(sql);
-        return _columns.Count - 1;
+        return ordinal;
     }
 
     private sealed record AfterReadFormula(FieldDefinition Field, Formulas.FormulaAnalysis Analysis, IReadOnlyList<int> Ordinals, Formulas.FormulaEvaluator? Evaluator);
